@@ -1,0 +1,61 @@
+// RecordView: one CloudTrail record as the VM sees it: the values of the field
+// paths the compiled Program reads (Program::fields, indexed by slot), plus the
+// record's provenance. Values point into the reader's buffer and the per-record
+// Arena: a RecordView is valid until the reader moves to the next record.
+//
+// Slots 0..kStdSlotCount-1 are always extracted (alert evidence, ordering, keys);
+// the compiler appends rule-specific field paths after them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "runtime/value.h"
+
+namespace sesrules::runtime {
+
+enum StdSlot : std::uint32_t {
+  kSlotEventTime = 0,
+  kSlotEventId,
+  kSlotEventSource,
+  kSlotEventName,
+  kSlotAwsRegion,
+  kSlotSourceIp,
+  kSlotUserArn,          // userIdentity.arn
+  kSlotAccessKeyId,      // userIdentity.accessKeyId
+  kSlotErrorCode,
+  kSlotRecipientAccount, // recipientAccountId
+  kStdSlotCount
+};
+
+// Dotted paths of the standard slots, in slot order ("userIdentity.arn").
+inline constexpr std::string_view kStdSlotPaths[kStdSlotCount] = {
+    "eventTime", "eventID", "eventSource", "eventName", "awsRegion",
+    "sourceIPAddress", "userIdentity.arn", "userIdentity.accessKeyId", "errorCode",
+    "recipientAccountId"};
+
+// Where a record came from: enough to point a person at it.
+struct Provenance {
+  std::uint32_t file_index = 0;     // index into the run's file list (stable order)
+  std::uint64_t record_index = 0;   // 0-based record number within the file
+  std::uint64_t byte_offset = 0;    // offset of the record in the decompressed stream
+};
+
+struct RecordView {
+  std::span<const Value> fields;    // one per Program field slot
+  Provenance provenance;
+  std::int64_t time_ms = 0;         // eventTime parsed; valid when has_time
+  bool has_time = false;
+
+  const Value& field(std::uint32_t slot) const { return fields[slot]; }
+};
+
+// Parses CloudTrail's eventTime ("2024-07-31T13:06:24Z", optional fractional
+// seconds, or an offset) into milliseconds since the Unix epoch. False if malformed.
+bool parse_event_time(std::string_view text, std::int64_t& out_ms);
+// Formats milliseconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (".mmmZ" when needed).
+std::string format_event_time(std::int64_t ms);
+
+}  // namespace sesrules::runtime
