@@ -1,0 +1,136 @@
+// Arena, OwnedValue and JSON rendering of Values. Tested by value_test.cc.
+#include "runtime/value.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace sesrules::runtime {
+
+void* Arena::allocate(std::size_t bytes, std::size_t align) {
+  if (bytes == 0) bytes = 1;
+  while (current_ < blocks_.size()) {
+    Block& block = blocks_[current_];
+    std::size_t aligned = (offset_ + align - 1) & ~(align - 1);
+    if (aligned + bytes <= block.size) {
+      offset_ = aligned + bytes;
+      return block.data.get() + aligned;
+    }
+    ++current_;
+    offset_ = 0;
+  }
+  // Oversized requests get a block of their own; blocks are reused after reset.
+  std::size_t size = bytes + align > block_size_ ? bytes + align : block_size_;
+  blocks_.push_back(Block{std::make_unique<char[]>(size), size});
+  current_ = blocks_.size() - 1;
+  offset_ = 0;
+  return allocate(bytes, align);
+}
+
+std::string_view Arena::copy_string(std::string_view s) {
+  if (s.empty()) return {};
+  char* p = static_cast<char*>(allocate(s.size(), 1));
+  std::memcpy(p, s.data(), s.size());
+  return {p, s.size()};
+}
+
+void Arena::reset() {
+  current_ = 0;
+  offset_ = 0;
+}
+
+std::size_t Arena::bytes_reserved() const {
+  std::size_t total = 0;
+  for (const Block& b : blocks_) total += b.size;
+  return total;
+}
+
+namespace {
+
+Value deep_copy(const Value& v, Arena& arena) {
+  switch (v.kind) {
+    case Kind::String: return Value::from_string(arena.copy_string(v.str()));
+    case Kind::Array: {
+      Value* items = arena.allocate_array<Value>(v.size);
+      for (std::uint32_t i = 0; i < v.size; ++i) new (&items[i]) Value(deep_copy(v.items[i], arena));
+      return Value::from_array(items, v.size);
+    }
+    case Kind::Object: {
+      Member* members = arena.allocate_array<Member>(v.size);
+      for (std::uint32_t i = 0; i < v.size; ++i) {
+        new (&members[i]) Member{arena.copy_string(v.members[i].key), deep_copy(v.members[i].value, arena)};
+      }
+      return Value::from_object(members, v.size);
+    }
+    default: return v;
+  }
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+OwnedValue::OwnedValue(const Value& v) {
+  if (v.kind == Kind::String || v.kind == Kind::Array || v.kind == Kind::Object) {
+    storage_ = std::make_shared<Arena>(256);
+    root_ = deep_copy(v, *storage_);
+  } else {
+    root_ = v;
+  }
+}
+
+std::string OwnedValue::to_json() const {
+  std::string out;
+  append_json(out, root_);
+  return out;
+}
+
+void append_json(std::string& out, const Value& v) {
+  switch (v.kind) {
+    case Kind::Undefined:
+    case Kind::Null: out += "null"; break;
+    case Kind::Bool: out += v.boolean ? "true" : "false"; break;
+    case Kind::Int: out += fmt::format("{}", v.integer); break;
+    case Kind::Float: out += fmt::format("{}", v.number); break;
+    case Kind::String: append_json_string(out, v.str()); break;
+    case Kind::Array:
+      out.push_back('[');
+      for (std::uint32_t i = 0; i < v.size; ++i) {
+        if (i) out.push_back(',');
+        append_json(out, v.items[i]);
+      }
+      out.push_back(']');
+      break;
+    case Kind::Object:
+      out.push_back('{');
+      for (std::uint32_t i = 0; i < v.size; ++i) {
+        if (i) out.push_back(',');
+        append_json_string(out, v.members[i].key);
+        out.push_back(':');
+        append_json(out, v.members[i].value);
+      }
+      out.push_back('}');
+      break;
+    case Kind::Set: out += fmt::format("\"<set {}>\"", v.set_id); break;
+  }
+}
+
+}  // namespace sesrules::runtime
