@@ -1,0 +1,1 @@
+"""Library behind gen_cloudtrail.py: catalog, identities, records, scenarios, layout, oracle."""

@@ -1,0 +1,35 @@
+// Turning rule sources into a loaded program for eval/test/explain: compile
+// (diagnostics rendered to stderr), or load a compiled program file.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/rule_sources.h"
+#include "runtime/vm.h"
+
+namespace sesrules::cli {
+
+struct ProgramRequest {
+  RuleSourceOptions sources;
+  std::string compiled_path;   // --compiled FILE (instead of sources)
+  bool optimize = true;
+  bool show_warnings = false;  // eval shows only errors; lint shows everything
+  bool color = false;
+};
+
+// Null on failure (already reported on stderr).
+std::shared_ptr<const runtime::LoadedProgram> load_program(const ProgramRequest& request);
+
+// Indices of rules whose name matches any of the globs (all when empty); false if a glob matched nothing.
+bool select_rules(const runtime::Program& program, const std::vector<std::string>& globs,
+                  std::vector<bool>& enabled, std::string& error);
+
+bool glob_matches(std::string_view pattern, std::string_view text);
+
+bool stderr_is_terminal();
+bool stdout_is_terminal();
+
+}  // namespace sesrules::cli

@@ -1,0 +1,295 @@
+// Builtin implementations (rows of compiler/builtins.def). Tested by builtins_test.cc.
+#include "runtime/builtins_impl.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include <re2/re2.h>
+#include <simdjson.h>
+
+#include "runtime/loaded_program.h"
+
+namespace sesrules::runtime {
+namespace {
+
+struct BuiltinRow {
+  const char* name;
+  std::uint32_t arity;
+};
+constexpr BuiltinRow kRows[] = {
+#define SES_BUILTIN(name, arity, arg0, arg1, result, const0, meaning) {#name, arity},
+#include "compiler/builtins.def"
+#undef SES_BUILTIN
+};
+
+std::int64_t utf8_length(std::string_view s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; });
+}
+
+bool both_strings(std::span<const Value> args) {
+  return args[0].kind == Kind::String && args[1].kind == Kind::String;
+}
+
+Value change_case(const Value& s, Arena& arena, bool upper) {
+  if (s.kind != Kind::String) return Value::undefined();
+  char* out = arena.allocate_array<char>(s.size);
+  for (std::uint32_t i = 0; i < s.size; ++i) {
+    char c = s.chars[i];
+    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out[i] = c;
+  }
+  return Value::from_string({out, s.size});
+}
+
+Value to_number(const Value& v) {
+  switch (v.kind) {
+    case Kind::Int:
+    case Kind::Float: return v;
+    case Kind::Bool: return Value::from_int(v.boolean ? 1 : 0);
+    case Kind::String: {
+      const char* end = v.chars + v.size;
+      std::int64_t i = 0;
+      auto r = std::from_chars(v.chars, end, i);
+      if (r.ec == std::errc() && r.ptr == end && v.size > 0) return Value::from_int(i);
+      double d = 0;
+      auto rd = std::from_chars(v.chars, end, d);
+      if (rd.ec == std::errc() && rd.ptr == end && v.size > 0) return Value::from_double(d);
+      return Value::undefined();
+    }
+    default: return Value::undefined();
+  }
+}
+
+Value from_json(simdjson::dom::element e, Arena& arena) {
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::NULL_VALUE: return Value::null();
+    case element_type::BOOL: return Value::from_bool(e.get_bool().value_unsafe());
+    case element_type::INT64: return Value::from_int(e.get_int64().value_unsafe());
+    case element_type::UINT64: return Value::from_double(static_cast<double>(e.get_uint64().value_unsafe()));
+    case element_type::DOUBLE: return Value::from_double(e.get_double().value_unsafe());
+    case element_type::STRING: return Value::from_string(arena.copy_string(e.get_string().value_unsafe()));
+    case element_type::ARRAY: {
+      simdjson::dom::array array = e.get_array().value_unsafe();
+      auto n = static_cast<std::uint32_t>(array.size());
+      Value* items = arena.allocate_array<Value>(n);
+      std::uint32_t i = 0;
+      for (simdjson::dom::element child : array) new (&items[i++]) Value(from_json(child, arena));
+      return Value::from_array(items, n);
+    }
+    case element_type::OBJECT: {
+      simdjson::dom::object object = e.get_object().value_unsafe();
+      auto n = static_cast<std::uint32_t>(object.size());
+      Member* members = arena.allocate_array<Member>(n);
+      std::uint32_t i = 0;
+      for (auto field : object) {
+        new (&members[i++]) Member{arena.copy_string(field.key), from_json(field.value, arena)};
+      }
+      return Value::from_object(members, n);
+    }
+  }
+  return Value::undefined();
+}
+
+Value json_decode(const Value& s, Arena& arena, BuiltinScratch& scratch) {
+  if (s.kind != Kind::String) return Value::undefined();
+  simdjson::dom::element root;
+  if (scratch.json_parser().parse(s.chars, s.size).get(root) != simdjson::SUCCESS) return Value::undefined();
+  return from_json(root, arena);
+}
+
+Value type_test(Builtin which, const Value& v) {
+  switch (which) {
+    case Builtin::is_string: return Value::from_bool(v.kind == Kind::String);
+    case Builtin::is_number: return Value::from_bool(v.kind == Kind::Int || v.kind == Kind::Float);
+    case Builtin::is_bool: return Value::from_bool(v.kind == Kind::Bool);
+    case Builtin::is_array: return Value::from_bool(v.kind == Kind::Array || v.kind == Kind::Set);
+    case Builtin::is_object: return Value::from_bool(v.kind == Kind::Object);
+    default: return Value::from_bool(v.kind == Kind::Null);
+  }
+}
+
+// One glob element at pattern[p] against character c; `next` gets the element's end.
+bool glob_element_matches(std::string_view pattern, std::size_t p, char c, std::size_t& next) {
+  if (pattern[p] != '[') {
+    next = p + 1;
+    return pattern[p] == '?' || pattern[p] == c;
+  }
+  std::size_t close = pattern.find(']', p + 2);
+  if (close == std::string_view::npos) {  // an unclosed '[' is a literal
+    next = p + 1;
+    return c == '[';
+  }
+  next = close + 1;
+  std::size_t i = p + 1;
+  bool negate = pattern[i] == '!' || pattern[i] == '^';
+  if (negate) ++i;
+  bool found = false;
+  for (; i < close; ++i) {
+    if (i + 2 < close && pattern[i + 1] == '-') {
+      found |= c >= pattern[i] && c <= pattern[i + 2];
+      i += 2;
+    } else {
+      found |= c == pattern[i];
+    }
+  }
+  return found != negate;
+}
+
+}  // namespace
+
+const char* builtin_name(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].name : "?"; }
+std::uint32_t builtin_arity(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].arity : 0; }
+
+std::optional<CidrBlock> parse_cidr(std::string_view text) {
+  CidrBlock block;
+  std::size_t slash = text.find('/');
+  std::string_view address = text.substr(0, slash);
+  char buffer[64];
+  if (address.size() >= sizeof buffer) return std::nullopt;
+  std::memcpy(buffer, address.data(), address.size());
+  buffer[address.size()] = '\0';
+  block.ipv6 = address.find(':') != std::string_view::npos;
+  if (inet_pton(block.ipv6 ? AF_INET6 : AF_INET, buffer, block.bytes.data()) != 1) return std::nullopt;
+  std::uint32_t max_prefix = block.ipv6 ? 128 : 32;
+  block.prefix = max_prefix;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), block.prefix);
+    if (r.ec != std::errc() || r.ptr != digits.data() + digits.size() || block.prefix > max_prefix) {
+      return std::nullopt;
+    }
+  }
+  return block;
+}
+
+bool cidr_block_contains(const CidrBlock& block, std::string_view ip) {
+  char buffer[64];
+  if (ip.empty() || ip.size() >= sizeof buffer) return false;
+  std::memcpy(buffer, ip.data(), ip.size());
+  buffer[ip.size()] = '\0';
+  std::uint8_t bytes[16];
+  if (inet_pton(block.ipv6 ? AF_INET6 : AF_INET, buffer, bytes) != 1) return false;
+  std::uint32_t full = block.prefix / 8;
+  if (std::memcmp(bytes, block.bytes.data(), full) != 0) return false;
+  std::uint32_t rest = block.prefix % 8;
+  if (rest == 0) return true;
+  auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
+  return (bytes[full] & mask) == (block.bytes[full] & mask);
+}
+
+// Iterative matcher with one backtrack point (the last `*`): linear in practice,
+// O(pattern * text) worst case, never exponential.
+bool glob_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0;
+  std::size_t star = std::string_view::npos, star_text = 0;
+  while (t < text.size()) {
+    std::size_t next = 0;
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = ++p;
+      star_text = t;
+    } else if (p < pattern.size() && glob_element_matches(pattern, p, text[t], next)) {
+      p = next;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star;
+      t = ++star_text;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+BuiltinScratch::BuiltinScratch() = default;
+BuiltinScratch::~BuiltinScratch() = default;
+
+simdjson::dom::parser& BuiltinScratch::json_parser() {
+  if (!parser_) parser_ = std::make_unique<simdjson::dom::parser>();
+  return *parser_;
+}
+
+std::uint32_t collection_size(const Value& v, const LoadedProgram& program) {
+  if (v.kind == Kind::Set) return static_cast<std::uint32_t>(program.program().string_sets[v.set_id].size());
+  return v.size;
+}
+
+bool values_equal(const Value& a, const Value& b, const LoadedProgram& program) {
+  if (a.kind == Kind::Int && b.kind == Kind::Float) return static_cast<double>(a.integer) == b.number;
+  if (a.kind == Kind::Float && b.kind == Kind::Int) return a.number == static_cast<double>(b.integer);
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Kind::Undefined:
+    case Kind::Null: return true;
+    case Kind::Bool: return a.boolean == b.boolean;
+    case Kind::Int: return a.integer == b.integer;
+    case Kind::Float: return a.number == b.number;
+    case Kind::String: return a.str() == b.str();
+    case Kind::Set: return program.program().string_sets[a.set_id] == program.program().string_sets[b.set_id];
+    case Kind::Array:
+      if (a.size != b.size) return false;
+      for (std::uint32_t i = 0; i < a.size; ++i) {
+        if (!values_equal(a.items[i], b.items[i], program)) return false;
+      }
+      return true;
+    case Kind::Object:
+      if (a.size != b.size) return false;
+      for (std::uint32_t i = 0; i < a.size; ++i) {
+        const Member* end = b.members + b.size;
+        const Member* m = std::find_if(b.members, end, [&](const Member& x) { return x.key == a.members[i].key; });
+        if (m == end || !values_equal(a.members[i].value, m->value, program)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+Value call_builtin(std::uint32_t index, std::span<const Value> args, const LoadedProgram& program,
+                   Arena& arena, BuiltinScratch& scratch) {
+  for (const Value& v : args) {
+    if (!v.is_defined()) return Value::undefined();
+  }
+  auto which = static_cast<Builtin>(index);
+  switch (which) {
+    case Builtin::startswith:
+      return both_strings(args) ? Value::from_bool(args[0].str().starts_with(args[1].str())) : Value::undefined();
+    case Builtin::endswith:
+      return both_strings(args) ? Value::from_bool(args[0].str().ends_with(args[1].str())) : Value::undefined();
+    case Builtin::contains:
+      return both_strings(args) ? Value::from_bool(args[0].str().find(args[1].str()) != std::string_view::npos)
+                                : Value::undefined();
+    case Builtin::lower: return change_case(args[0], arena, false);
+    case Builtin::upper: return change_case(args[0], arena, true);
+    case Builtin::glob_match:
+      return both_strings(args) ? Value::from_bool(glob_match(args[0].str(), args[1].str())) : Value::undefined();
+    case Builtin::regex_match: {  // normally lowered to RegexMatch with a pattern compiled at load
+      if (!both_strings(args)) return Value::undefined();
+      RE2 re(re2::StringPiece(args[0].chars, args[0].size), RE2::Quiet);
+      return re.ok() ? Value::from_bool(RE2::PartialMatch(re2::StringPiece(args[1].chars, args[1].size), re))
+                     : Value::undefined();
+    }
+    case Builtin::cidr_contains: {
+      if (!both_strings(args)) return Value::undefined();
+      auto block = parse_cidr(args[0].str());
+      return block ? Value::from_bool(cidr_block_contains(*block, args[1].str())) : Value::undefined();
+    }
+    case Builtin::count:
+      if (args[0].kind == Kind::String) return Value::from_int(utf8_length(args[0].str()));
+      if (args[0].kind == Kind::Array || args[0].kind == Kind::Object ||
+          args[0].kind == Kind::Set) {
+        return Value::from_int(collection_size(args[0], program));
+      }
+      return Value::undefined();
+    case Builtin::json_decode: return json_decode(args[0], arena, scratch);
+    case Builtin::to_number: return to_number(args[0]);
+    case Builtin::kCount: return Value::undefined();
+    default: return type_test(which, args[0]);
+  }
+}
+
+}  // namespace sesrules::runtime

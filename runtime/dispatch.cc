@@ -1,0 +1,85 @@
+// Dispatch index construction and lookup. Tested by dispatch_test.cc.
+#include "runtime/dispatch.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace sesrules::runtime {
+namespace {
+
+bool target_less(const DispatchTarget& a, const DispatchTarget& b) {
+  return a.rule != b.rule ? a.rule < b.rule : a.step < b.step;
+}
+bool target_equal(const DispatchTarget& a, const DispatchTarget& b) { return a.rule == b.rule && a.step == b.step; }
+
+using TargetList = std::vector<DispatchTarget>;
+
+void append(TargetList& out, const std::map<std::string, TargetList>& from, const std::string& key) {
+  auto it = from.find(key);
+  if (it != from.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
+}  // namespace
+
+DispatchIndex::Range DispatchIndex::add_union(std::vector<DispatchTarget> targets) {
+  std::sort(targets.begin(), targets.end(), target_less);
+  targets.erase(std::unique(targets.begin(), targets.end(), target_equal), targets.end());
+  Range range{static_cast<std::uint32_t>(targets_.size()), static_cast<std::uint32_t>(targets.size())};
+  targets_.insert(targets_.end(), targets.begin(), targets.end());
+  return range;
+}
+
+DispatchIndex::DispatchIndex(const Program& program) {
+  std::map<std::pair<std::string, std::string>, TargetList> exact;
+  std::map<std::string, TargetList> by_source, by_name;
+  TargetList wildcard;
+  std::set<std::string> sources, names;
+  for (const DispatchEntry& e : program.dispatch) {
+    const std::string& s = e.event_source;
+    const std::string& n = e.event_name;
+    TargetList& list = s.empty() ? (n.empty() ? wildcard : by_name[n]) : (n.empty() ? by_source[s] : exact[{s, n}]);
+    list.insert(list.end(), e.targets.begin(), e.targets.end());
+    if (!s.empty()) sources.insert(s);
+    if (!n.empty()) names.insert(n);
+  }
+  names_.reserve(sources.size() + names.size());
+  auto own = [&](const std::string& s) -> std::string_view { return names_.emplace_back(s); };
+  std::map<std::string, std::string_view> source_view, name_view;
+  for (const std::string& s : sources) source_view[s] = own(s);
+  for (const std::string& n : names) name_view[n] = own(n);
+  // Every (known source | any) x (known name | any) combination gets its union.
+  for (const auto& [s, sv] : source_view) {
+    for (const auto& [n, nv] : name_view) {
+      TargetList u = wildcard;
+      append(u, by_source, s);
+      append(u, by_name, n);
+      if (auto it = exact.find({s, n}); it != exact.end()) u.insert(u.end(), it->second.begin(), it->second.end());
+      table_[{sv, nv}] = add_union(std::move(u));
+    }
+    TargetList u = wildcard;
+    append(u, by_source, s);
+    table_[{sv, std::string_view()}] = add_union(std::move(u));
+  }
+  for (const auto& [n, nv] : name_view) {
+    TargetList u = wildcard;
+    append(u, by_name, n);
+    table_[{std::string_view(), nv}] = add_union(std::move(u));
+  }
+  wildcard_ = add_union(std::move(wildcard));
+}
+
+std::span<const DispatchTarget> DispatchIndex::candidates(std::string_view event_source,
+                                                          std::string_view event_name) const {
+  auto lookup = [&](std::string_view s, std::string_view n, Range& out) {
+    auto it = table_.find(Key{s, n});
+    if (it == table_.end()) return false;
+    out = it->second;
+    return true;
+  };
+  Range r = wildcard_;
+  if (!lookup(event_source, event_name, r) && !lookup(event_source, {}, r)) lookup({}, event_name, r);
+  return std::span<const DispatchTarget>(targets_.data() + r.first, r.second);
+}
+
+}  // namespace sesrules::runtime

@@ -1,0 +1,69 @@
+// The evaluation driver: input files -> readers (N threads) -> dispatch -> VM
+// -> (single-event alerts | sequence events) -> in-order merge -> dedup ->
+// reorder buffer -> sequence engine -> alerts, handed to an AlertSink.
+//
+// Determinism: files are numbered in the order collect_inputs() gives; worker
+// threads evaluate files in any order, but the merge consumes their results
+// strictly by file number, and alerts are emitted sorted by alert_less(). The
+// output is therefore byte-identical at any thread count.
+// Memory: at most `2 * threads` files' results are buffered; only records that
+// matched something are kept past their callback. Tested by evaluate_test.cc
+// and tests/e2e.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/alert.h"
+#include "runtime/base/status.h"
+#include "runtime/readers/input_walk.h"
+#include "runtime/readers/record_reader.h"
+#include "runtime/sequence.h"
+#include "runtime/summary.h"
+#include "runtime/vm.h"
+
+namespace sesrules::runtime {
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // Called once per alert, in output order. A failed write (disk full) is returned,
+  // and the run stops emitting.
+  virtual Status emit(const Alert& alert) = 0;
+  virtual Status finish(const RunSummary& summary) = 0;
+};
+
+struct EvalOptions {
+  unsigned threads = 0;                          // 0 = all cores
+  std::int64_t max_lateness_ms = 15 * 60 * 1000;
+  SequenceLimits limits;
+  ReaderOptions reader;
+  std::optional<std::int64_t> since_ms;          // keep records with eventTime >= since
+  std::optional<std::int64_t> until_ms;          // keep records with eventTime < until
+  std::vector<bool> rule_enabled;                // per Program rule; empty = all
+  bool profile = false;
+  bool with_alert_ids = true;
+};
+
+// Progress, called from the merging thread after each file.
+struct Progress {
+  std::uint64_t files_done = 0, files_total = 0;
+  std::uint64_t bytes_done = 0, bytes_total = 0;
+  double elapsed_seconds = 0;
+};
+
+struct EvalCallbacks {
+  std::function<void(const ReadIssue&)> on_issue;       // damaged input units (already counted)
+  std::function<void(const Progress&)> on_progress;
+};
+
+// Runs `program` over `inputs`. Alerts go to `sink` in deterministic order.
+// Returns the summary; a sink write failure comes back as an error Status.
+Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, const WalkResult& inputs,
+                              const EvalOptions& options, AlertSink& sink, const EvalCallbacks& callbacks);
+
+}  // namespace sesrules::runtime

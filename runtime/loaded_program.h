@@ -1,0 +1,50 @@
+// LoadedProgram: a verified Program plus what the VM needs precomputed: compiled
+// regexes (RE2), parsed CIDR blocks, hashed string sets, and frame sizes. Built
+// once by load(), then immutable and shared by all worker threads (Vm holds a
+// shared_ptr). string_views handed out point into the owned Program.
+// Tested by tests/unit/runtime/vm_test.cc and serialize_test.cc (corrupt input).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "runtime/base/status.h"
+#include "runtime/builtins_impl.h"
+#include "runtime/program.h"
+
+namespace re2 { class RE2; }
+
+namespace sesrules::runtime {
+
+class LoadedProgram {
+ public:
+  // Verifies the program (runtime/verify.h) and compiles its patterns. An error
+  // names the first problem ("function 3: jump target 99 out of range").
+  static Expected<std::shared_ptr<const LoadedProgram>> load(Program program);
+  ~LoadedProgram();
+
+  const Program& program() const { return program_; }
+  bool in_set(std::uint32_t set, std::string_view s) const { return sets_[set].contains(s); }
+  bool regex_matches(std::uint32_t regex, std::string_view s) const;
+  bool glob_matches(std::uint32_t glob, std::string_view s) const;
+  bool cidr_contains(std::uint32_t cidr, std::string_view ip) const;
+  // Value slots a Vm needs for locals + stack of any call tree.
+  std::uint32_t frame_slots() const { return frame_slots_; }
+  std::uint32_t function_max_stack(std::uint32_t fn) const { return max_stack_[fn]; }
+
+ private:
+  explicit LoadedProgram(Program program);
+  Status prepare();
+
+  Program program_;
+  std::vector<std::unordered_set<std::string_view>> sets_;
+  std::vector<std::unique_ptr<re2::RE2>> regexes_;
+  std::vector<CidrBlock> cidrs_;
+  std::vector<std::uint32_t> max_stack_;
+  std::uint32_t frame_slots_ = 0;
+};
+
+}  // namespace sesrules::runtime

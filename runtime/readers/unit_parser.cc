@@ -1,0 +1,176 @@
+// UnitParser: one unit (record, EventBridge envelope, CloudWatch payload) →
+// RecordViews, and FileSession's issue reporting. Each record is parsed by
+// simdjson on its own, so a bad record costs only itself.
+// Tested by tests/unit/runtime/record_reader_test.cc.
+#include "runtime/readers/unit_parser.h"
+
+#include <fmt/format.h>
+
+#include "runtime/readers/decompress.h"
+
+namespace sesrules::runtime::detail {
+
+namespace ondemand = simdjson::ondemand;
+using simdjson::error_code;
+
+static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING, "reader buffers must satisfy simdjson");
+
+void FileSession::record_issue(std::string_view reason, std::uint64_t record_index, std::uint64_t offset,
+                               std::string_view what) {
+  ++stats->skipped[std::string(reason)];
+  (*on_issue)(ReadIssue{std::string(name), record_index, offset, std::string(reason),
+                        fmt::format("{}: record {} (byte {}): {}", name, record_index, offset, what)});
+}
+
+void FileSession::file_issue(std::string_view reason, std::uint64_t offset, std::string_view what) {
+  ++stats->skipped[std::string(reason)];
+  (*on_issue)(ReadIssue{std::string(name), next_record, offset, std::string(reason),
+                        fmt::format("{}: byte {}: {}", name, offset, what)});
+}
+
+std::string_view reason_for(error_code error) {
+  switch (error) {
+    case simdjson::UTF8_ERROR: return "records_skipped_invalid_utf8";
+    case simdjson::DEPTH_ERROR: return "records_skipped_too_deep";
+    case simdjson::CAPACITY: return "records_skipped_too_large";
+    default: return "records_skipped_malformed_json";
+  }
+}
+
+UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
+    : options_(options),
+      prefilter_(program.atoms),
+      prefilter_active_(options.use_prefilter && program.prefilter_complete),
+      extractor_(program.fields.empty() ? standard_field_paths() : program.fields),
+      has_time_slot_(program.fields.empty() ||
+                     program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),
+      slots_(extractor_.slot_count()) {
+  // iterate() keeps this depth when it grows the parser for a larger record.
+  // An allocation failure here resurfaces as MEMALLOC on the first record.
+  if (parser_.allocate(64 * 1024, options.max_depth) != simdjson::SUCCESS) return;
+}
+
+bool UnitParser::prefiltered_out(FileSession& s, std::string_view raw) {
+  if (!prefilter_active_ || prefilter_.may_match(raw)) return false;
+  ++s.stats->records;
+  ++s.stats->records_prefiltered;
+  return true;
+}
+
+void UnitParser::parse_unit(FileSession& s, std::size_t begin, std::size_t end) {
+  const char first = s.data[begin];
+  if (first != '{') {
+    const bool json_like = first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9') ||
+                           first == 't' || first == 'f' || first == 'n';
+    s.record_issue(json_like ? "records_skipped_not_an_object" : "records_skipped_malformed_json",
+                   s.next_record++, begin, json_like ? "not a JSON object" : "not valid JSON");
+    return;
+  }
+  if (s.kind == UnitKind::CloudWatch) {
+    parse_cloudwatch(s, begin, end);
+    return;
+  }
+  const std::size_t allocated = s.data.size() + kInputPadding - begin;
+  parse_record(s, s.data.data() + begin, end - begin, allocated, begin);
+}
+
+void UnitParser::parse_record(FileSession& s, const char* base, std::size_t size, std::size_t allocated,
+                              std::uint64_t offset) {
+  const std::uint64_t index = s.next_record++;
+  if (size > options_.max_record_bytes) {
+    s.record_issue("records_skipped_too_large", index, offset,
+                   fmt::format("record of {} bytes exceeds the limit of {} bytes", size, options_.max_record_bytes));
+    return;
+  }
+  if (prefiltered_out(s, std::string_view(base, size))) return;
+  ondemand::document doc;
+  ondemand::object object;
+  error_code error = parser_.iterate(base, size, allocated).get(doc);
+  if (!error) error = doc.get_object().get(object);
+  if (!error && s.kind == UnitKind::EventBridge) {
+    error = object.find_field_unordered("detail").get_object().get(object);
+    if (error == simdjson::NO_SUCH_FIELD || error == simdjson::INCORRECT_TYPE) {
+      s.record_issue("records_skipped_bad_envelope", index, offset, "EventBridge envelope without a \"detail\" object");
+      return;
+    }
+  }
+  if (error) {
+    s.record_issue(reason_for(error), index, offset, simdjson::error_message(error));
+    return;
+  }
+  deliver(s, object, index, offset);
+}
+
+void UnitParser::deliver(FileSession& s, ondemand::object record, std::uint64_t index, std::uint64_t offset) {
+  arena_.reset();
+  if (error_code error = extractor_.extract(record, arena_, slots_)) {
+    s.record_issue(reason_for(error), index, offset, simdjson::error_message(error));
+    return;
+  }
+  RecordView view;
+  view.fields = slots_;
+  view.provenance = Provenance{s.file_index, index, offset};
+  const Value& time = slots_.empty() ? Value() : slots_[kSlotEventTime];
+  if (has_time_slot_ && time.kind == Kind::String) view.has_time = parse_event_time(time.str(), view.time_ms);
+  ++s.stats->records;
+  (*s.on_record)(view);
+}
+
+// CloudWatch Logs subscription payload: the messages are unescaped into messages_
+// first, because each becomes its own document for the same parser.
+void UnitParser::parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t end) {
+  ondemand::document doc;
+  bool control = false;
+  messages_.clear();
+  log_events_.clear();
+  error_code error = parser_.iterate(s.data.data() + begin, end - begin, s.data.size() + kInputPadding - begin).get(doc);
+  if (!error) error = collect_log_events(doc, s.data.data(), control);
+  if (error || control) {
+    if (error) {
+      const bool shape = error == simdjson::NO_SUCH_FIELD || error == simdjson::INCORRECT_TYPE;
+      s.record_issue(shape ? "records_skipped_bad_envelope" : reason_for(error), s.next_record++, begin,
+                     shape ? "CloudWatch Logs payload without a \"logEvents\" array" : simdjson::error_message(error));
+    }
+    return;
+  }
+  messages_.append(kInputPadding, ' ');
+  for (const LogEvent& event : log_events_) {
+    if (!event.ok) {
+      s.record_issue("records_skipped_bad_envelope", s.next_record++, event.byte_offset,
+                     "CloudWatch log event without a string \"message\"");
+      continue;
+    }
+    parse_record(s, messages_.data() + event.begin, event.size, messages_.size() - event.begin, event.byte_offset);
+  }
+}
+
+error_code UnitParser::collect_log_events(ondemand::document& doc, const char* stream_begin, bool& control) {
+  ondemand::object payload;
+  if (error_code error = doc.get_object().get(payload)) return error;
+  std::string_view message_type;
+  if (!payload.find_field_unordered("messageType").get_string().get(message_type)) {
+    control = message_type == "CONTROL_MESSAGE";  // CloudWatch's own keep-alive: no records
+    if (control) return simdjson::SUCCESS;
+  }
+  ondemand::array events;
+  if (error_code error = payload.find_field_unordered("logEvents").get_array().get(events)) return error;
+  for (auto element : events) {
+    ondemand::value event;
+    if (error_code error = element.get(event)) return error;
+    LogEvent entry;
+    entry.byte_offset = static_cast<std::size_t>(event.raw_json_token().data() - stream_begin);
+    std::string_view message;
+    ondemand::object event_object;
+    if (!event.get_object().get(event_object) &&
+        !event_object.find_field_unordered("message").get_string().get(message)) {
+      entry.begin = messages_.size();
+      entry.size = message.size();
+      entry.ok = true;
+      messages_.append(message);
+    }
+    log_events_.push_back(entry);
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace sesrules::runtime::detail

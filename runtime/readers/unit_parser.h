@@ -1,0 +1,78 @@
+// Internal to the readers: per-file reading state (FileSession) and the parser
+// of one unit (UnitParser), shared by record_framing.cc (which cuts a file into
+// units) and unit_parser.cc (which turns a unit into RecordViews).
+// Tested through tests/unit/runtime/record_reader_test.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "runtime/readers/field_extractor.h"
+#include "runtime/readers/format_detect.h"
+#include "runtime/readers/prefilter.h"
+#include "runtime/readers/record_reader.h"
+
+namespace sesrules::runtime::detail {
+
+struct FileSession {
+  std::string_view name;
+  std::string_view data;        // decompressed bytes; kInputPadding readable bytes follow
+  std::uint32_t file_index = 0;
+  UnitKind kind = UnitKind::Record;
+  const RecordCallback* on_record = nullptr;
+  const IssueCallback* on_issue = nullptr;
+  FileStats* stats = nullptr;
+  std::uint64_t next_record = 0;
+
+  // A damaged record: counts it under reason and reports it with its position.
+  void record_issue(std::string_view reason, std::uint64_t record_index, std::uint64_t offset,
+                    std::string_view what);
+  // Damage to the file as a whole (framing, trailing bytes, gzip).
+  void file_issue(std::string_view reason, std::uint64_t offset, std::string_view what);
+};
+
+class UnitParser {
+ public:
+  UnitParser(const Program& program, const ReaderOptions& options);
+
+  // Parses data[begin, end) (one complete JSON value per json_scan) as a unit of
+  // session.kind: one record, one EventBridge envelope or one CloudWatch payload.
+  void parse_unit(FileSession& session, std::size_t begin, std::size_t end);
+  std::size_t max_depth() const { return options_.max_depth; }
+  std::size_t slot_count() const { return slots_.size(); }
+
+ private:
+  struct LogEvent { std::size_t begin = 0, size = 0, byte_offset = 0; bool ok = false; };
+
+  // Parses one record's JSON at base[0, size) (allocated readable bytes).
+  void parse_record(FileSession& s, const char* base, std::size_t size, std::size_t allocated,
+                    std::uint64_t offset);
+  void parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t end);
+  simdjson::error_code collect_log_events(simdjson::ondemand::document& doc, const char* stream_begin,
+                                          bool& control);
+  void deliver(FileSession& s, simdjson::ondemand::object record, std::uint64_t index, std::uint64_t offset);
+  bool prefiltered_out(FileSession& s, std::string_view raw);
+
+  const ReaderOptions& options_;
+  Prefilter prefilter_;
+  bool prefilter_active_;
+  FieldExtractor extractor_;
+  bool has_time_slot_;
+  simdjson::ondemand::parser parser_;
+  Arena arena_;
+  std::vector<Value> slots_;
+  std::string messages_;              // CloudWatch messages, unescaped, then padding
+  std::vector<LogEvent> log_events_;
+};
+
+// Reason for a simdjson error on a record.
+std::string_view reason_for(simdjson::error_code error);
+
+// Cuts session.data into units per info.layout and hands each to units.
+void read_layout(FileSession& session, const FormatInfo& info, UnitParser& units);
+
+}  // namespace sesrules::runtime::detail

@@ -1,0 +1,189 @@
+#include "runtime/record_eval.h"
+
+#include <chrono>
+
+namespace sesrules::runtime {
+
+namespace {
+
+std::string slot_string(const RecordView& record, std::uint32_t slot) {
+  const Value& v = record.field(slot);
+  return v.kind == Kind::String ? std::string(v.str()) : std::string();
+}
+
+}  // namespace
+
+std::string key_part_text(const Value& value) {
+  if (value.kind == Kind::String) return std::string(value.str());
+  std::string out;
+  append_json(out, value);
+  return out;
+}
+
+void evaluate_outputs(Vm& vm, Arena& arena, const Rule& rule, const RecordView& record,
+                      const CaptureFrame* captures, Alert& alert) {
+  for (const OutputField& output : rule.outputs) {
+    Value v = vm.call(output.fn, record, arena, captures);
+    if (v.is_defined()) alert.fields.emplace_back(output.name, OwnedValue(v));
+  }
+}
+
+RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
+                                 std::shared_ptr<const DispatchIndex> dispatch, RecordEvalOptions options)
+    : program_(std::move(program)), dispatch_(std::move(dispatch)), options_(std::move(options)), vm_(program_) {
+  std::size_t rules = program_->program().rules.size();
+  step_mask_.assign(rules, 0);
+  until_hit_.assign(rules, 0);
+  single_hit_.assign(rules, 0);
+  profile_.assign(rules, RuleProfile{});
+}
+
+bool RecordEvaluator::run_target(const DispatchTarget& target, const RecordView& record) {
+  const Rule& rule = program_->program().rules[target.rule];
+  std::uint32_t fn = kNoFunction;
+  if (target.step == kWholeRule) {
+    fn = rule.predicate_fn;
+  } else if (target.step == kUntilStep) {
+    fn = rule.until_fn;
+  } else if (target.step < rule.steps.size()) {
+    fn = rule.steps[target.step].local_fn;
+  }
+  if (fn == kNoFunction) return false;
+  return vm_.holds(fn, record, arena_);
+}
+
+void RecordEvaluator::evaluate(const RecordView& record, const std::string& file_path,
+                               std::vector<MatchedRecord>& out, std::map<std::string, std::uint64_t>& counters) {
+  const Program& program = program_->program();
+  std::string_view source, name;
+  if (record.field(kSlotEventSource).kind == Kind::String) source = record.field(kSlotEventSource).str();
+  if (record.field(kSlotEventName).kind == Kind::String) name = record.field(kSlotEventName).str();
+  std::span<const DispatchTarget> targets = dispatch_->candidates(source, name);
+  if (targets.empty()) return;
+  ++records_dispatched_;
+  arena_.reset();
+  touched_.clear();
+  for (const DispatchTarget& target : targets) {
+    if (!options_.rule_enabled.empty() && !options_.rule_enabled[target.rule]) continue;
+    RuleProfile& prof = profile_[target.rule];
+    ++prof.dispatched;
+    bool held;
+    if (options_.profile) {
+      auto start = std::chrono::steady_clock::now();
+      held = run_target(target, record);
+      prof.nanoseconds += static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    } else {
+      held = run_target(target, record);
+    }
+    if (!held) continue;
+    ++prof.matched;
+    if (!single_hit_[target.rule] && !until_hit_[target.rule] && step_mask_[target.rule] == 0) {
+      touched_.push_back(target.rule);
+    }
+    if (target.step == kWholeRule) {
+      single_hit_[target.rule] = 1;
+    } else if (target.step == kUntilStep) {
+      until_hit_[target.rule] = 1;
+    } else {
+      step_mask_[target.rule] |= std::uint64_t{1} << target.step;
+    }
+  }
+  if (touched_.empty()) return;
+
+  MatchedRecord matched;
+  matched.event_id = slot_string(record, kSlotEventId);
+  matched.time_ms = record.time_ms;
+  matched.has_time = record.has_time;
+  EventPtr event = make_event(record, file_path);
+  for (std::uint32_t rule_index : touched_) {
+    if (program.rules[rule_index].kind == RuleKind::Single) {
+      add_single(rule_index, record, event, matched);
+    } else {
+      add_sequence(rule_index, record, event, matched, counters);
+    }
+    single_hit_[rule_index] = 0;
+    until_hit_[rule_index] = 0;
+    step_mask_[rule_index] = 0;
+  }
+  if (!matched.singles.empty() || !matched.sequence_items.empty()) out.push_back(std::move(matched));
+}
+
+EventPtr RecordEvaluator::make_event(const RecordView& record, const std::string& file_path) const {
+  auto event = std::make_shared<EventRecord>();
+  event->time_ms = record.time_ms;
+  event->event_id = slot_string(record, kSlotEventId);
+  event->event_time = slot_string(record, kSlotEventTime);
+  event->event_source = slot_string(record, kSlotEventSource);
+  event->event_name = slot_string(record, kSlotEventName);
+  event->aws_region = slot_string(record, kSlotAwsRegion);
+  event->source_ip = slot_string(record, kSlotSourceIp);
+  event->user_arn = slot_string(record, kSlotUserArn);
+  event->access_key_id = slot_string(record, kSlotAccessKeyId);
+  event->recipient_account = slot_string(record, kSlotRecipientAccount);
+  const Value& error = record.field(kSlotErrorCode);
+  if (error.kind == Kind::String) event->error_code = std::string(error.str());
+  event->provenance = record.provenance;
+  event->file = file_path;
+  event->slots.reserve(record.fields.size());
+  for (const Value& v : record.fields) event->slots.emplace_back(v);
+  return event;
+}
+
+bool RecordEvaluator::compute_key(const Rule& rule, const RecordView& record, std::vector<std::string>& key) {
+  key.clear();
+  for (std::uint32_t fn : rule.key_fns) {
+    Value v = vm_.call(fn, record, arena_);
+    if (!v.is_defined() || v.kind == Kind::Null) return false;
+    key.push_back(key_part_text(v));
+  }
+  return true;
+}
+
+void RecordEvaluator::add_single(std::uint32_t rule_index, const RecordView& record, const EventPtr& event,
+                                 MatchedRecord& out) {
+  const Rule& rule = program_->program().rules[rule_index];
+  Alert alert;
+  alert.rule = rule_index;
+  alert.rule_name = rule.name;
+  alert.title = rule.title;
+  alert.severity = rule.severity;
+  if (!rule.key_fns.empty() && !compute_key(rule, record, alert.key)) alert.key.clear();
+  alert.time_ms = alert.first_time_ms = alert.last_time_ms = record.time_ms;
+  alert.events.push_back(event);
+  alert.event_steps.push_back(kWholeRule);
+  evaluate_outputs(vm_, arena_, rule, record, nullptr, alert);
+  out.singles.push_back(std::move(alert));
+}
+
+void RecordEvaluator::add_sequence(std::uint32_t rule_index, const RecordView& record, const EventPtr& event,
+                                   MatchedRecord& out, std::map<std::string, std::uint64_t>& counters) {
+  const Rule& rule = program_->program().rules[rule_index];
+  if (!record.has_time) {
+    ++counters["events_without_time"];
+    return;
+  }
+  SequenceEvent item;
+  item.rule = rule_index;
+  if (!compute_key(rule, record, item.key)) {
+    ++counters["events_without_key"];
+    return;
+  }
+  item.step_mask = step_mask_[rule_index];
+  item.until = until_hit_[rule_index] != 0;
+  if (rule.kind == RuleKind::Threshold && rule.threshold_kind == ThresholdKind::Distinct && item.step_mask != 0) {
+    Value v = vm_.call(rule.distinct_fn, record, arena_);
+    if (!v.is_defined()) {
+      item.step_mask = 0;  // nothing to count
+      if (!item.until) return;
+    } else {
+      std::string text;
+      append_json(text, v);
+      item.distinct_value = std::move(text);
+    }
+  }
+  item.event = event;
+  out.sequence_items.push_back(std::move(item));
+}
+
+}  // namespace sesrules::runtime

@@ -1,0 +1,63 @@
+// The bytecode VM: runs one compiled function (a rule predicate, a step, a key,
+// an output) against one record. One Vm per worker thread; the LoadedProgram is
+// shared. Steady-state evaluation does not allocate: frames live in a buffer
+// sized at construction (LoadedProgram::frame_slots), and values built at run
+// time (lower(), arrays, json_decode) go into the caller's Arena, so they live
+// until the caller resets it. Never throws. Each call has an instruction budget;
+// when it runs out the call returns Undefined and budget_exhausted() counts it.
+// Tested by tests/unit/runtime/vm_test.cc and the compiler's differential_test.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "runtime/builtins_impl.h"
+#include "runtime/loaded_program.h"
+#include "runtime/record.h"
+
+namespace sesrules::runtime {
+
+// The values of Rule::captures for one partial match, indexed like Rule::captures
+// (LoadCapture A reads values[A]); a missing entry reads as Undefined.
+struct CaptureFrame {
+  std::span<const Value> values;
+};
+
+class Vm {
+ public:
+  static constexpr std::uint64_t kInstructionBudget = 1'000'000;
+
+  explicit Vm(std::shared_ptr<const LoadedProgram> program);
+
+  // Runs function `fn` with `args` (one per parameter; otherwise Undefined is returned).
+  Value call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr,
+             std::span<const Value> args = {});
+  // call(...).holds(): defined and not false.
+  bool holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr);
+
+  std::uint64_t budget_exhausted() const { return budget_exhausted_; }
+  const LoadedProgram& program() const { return *program_; }
+
+ private:
+  Value run(std::uint32_t fn, Value* frame);
+  Value compare(Op op, const Value& a, const Value& b) const;
+  Value member(const Value& container, std::string_view key) const;
+  Value index(const Value& container, const Value& key) const;
+  Value element_of(const Value& x, const Value& collection) const;
+  bool iterate(Value* locals) const;  // false when the iteration is done
+
+  std::shared_ptr<const LoadedProgram> program_;
+  const Program* code_owner_;
+  std::vector<Value> slots_;
+  const RecordView* record_ = nullptr;
+  Arena* arena_ = nullptr;
+  const CaptureFrame* captures_ = nullptr;
+  BuiltinScratch scratch_;
+  std::uint64_t steps_left_ = 0;
+  std::uint64_t budget_exhausted_ = 0;
+  bool exhausted_ = false;
+};
+
+}  // namespace sesrules::runtime

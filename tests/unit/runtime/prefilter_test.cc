@@ -1,0 +1,52 @@
+// Tests runtime/readers/prefilter.cc: atom search over raw record bytes and the
+// escape rule that keeps the prefilter conservative.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/readers/prefilter.h"
+
+namespace rt = sesrules::runtime;
+
+TEST_CASE("Prefilter finds any atom anywhere in the bytes") {
+  const rt::Prefilter filter({"GetSendQuota", "ListIdentities", "ses.amazonaws.com", "AKIA", "ab", "x"});
+  struct Case { std::string raw; bool may_match; };
+  const Case cases[] = {
+      {R"({"eventName":"GetSendQuota"})", true},
+      {R"({"eventName":"ListIdentities"})", true},
+      {R"({"eventSource":"ses.amazonaws.com"})", true},
+      {"GetSendQuota", true},                              // whole input
+      {"...GetSendQuot", false},                           // prefix at the end only
+      {R"({"accessKeyId":"AKIAEXAMPLE"})", true},
+      {R"({"a":"cab"})", true},                             // short atom
+      {R"({"eventName":"DescribeInstances"})", false},
+      {"", false},
+      {"AKI", false},
+      {R"({"eventName":"\u0047etSendQuota"})", true},      // escape could hide an atom
+      {R"({"p":"{\"Version\":1}"})", false},                // plain escapes are harmless here
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.raw);
+    CHECK(filter.may_match(c.raw) == c.may_match);
+  }
+}
+
+TEST_CASE("Prefilter with atoms containing escapable characters distrusts any backslash") {
+  const rt::Prefilter filter({"assumed-role/Admin"});
+  CHECK(filter.may_match(R"({"arn":"arn:aws:sts::1:assumed-role/Admin/x"})"));
+  CHECK(filter.may_match(R"({"arn":"arn:aws:sts::1:assumed-role\/Admin\/x"})"));
+  CHECK_FALSE(filter.may_match(R"({"arn":"arn:aws:iam::1:user/bob"})"));
+}
+
+TEST_CASE("Prefilter edge cases") {
+  CHECK_FALSE(rt::Prefilter({}).may_match(R"({"eventName":"GetSendQuota"})"));
+  CHECK(rt::Prefilter({""}).may_match("anything"));
+  // Many atoms sharing a 4-byte prefix land in one bucket and are all checked.
+  std::vector<std::string> atoms;
+  for (int i = 0; i < 200; ++i) atoms.push_back("List" + std::to_string(i) + "Things");
+  const rt::Prefilter filter(atoms);
+  CHECK(filter.may_match("xxList199Thingsxx"));
+  CHECK(filter.may_match("List0Things"));
+  CHECK_FALSE(filter.may_match("List200Things"));
+}

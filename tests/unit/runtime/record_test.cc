@@ -1,0 +1,67 @@
+// Tests runtime/record.cc: eventTime parsing and formatting.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/record.h"
+
+using sesrules::runtime::format_event_time;
+using sesrules::runtime::parse_event_time;
+
+TEST_CASE("parse_event_time accepts CloudTrail and RFC 3339 forms") {
+  struct Case { std::string text; std::int64_t ms; };
+  const Case cases[] = {
+      {"1970-01-01T00:00:00Z", 0},
+      {"2024-07-31T13:06:24Z", 1722431184000},
+      {"2024-07-31T13:06:24.5Z", 1722431184500},
+      {"2024-07-31T13:06:24.123Z", 1722431184123},
+      {"2024-07-31T13:06:24.123456789Z", 1722431184123},   // truncated past milliseconds
+      {"2024-07-31T13:06:24+00:00", 1722431184000},
+      {"2024-07-31T15:06:24+02:00", 1722431184000},
+      {"2024-07-31T08:06:24-0500", 1722431184000},
+      {"2024-07-31t13:06:24z", 1722431184000},
+      {"2024-02-29T00:00:00Z", 1709164800000},             // leap day
+      {"2000-02-29T23:59:59Z", 951868799000},
+      {"1969-12-31T23:59:59.999Z", -1},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    std::int64_t ms = 42;
+    REQUIRE(parse_event_time(c.text, ms));
+    CHECK(ms == c.ms);
+  }
+}
+
+TEST_CASE("parse_event_time rejects malformed times") {
+  const std::string cases[] = {
+      "", "2024-07-31", "2024-07-31T13:06:24", "2024-07-31 13:06:24Z", "2024-7-31T13:06:24Z",
+      "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
+      "2024-07-31T24:00:00Z", "2024-07-31T13:60:00Z", "2024-07-31T13:06:60Z", "2024-07-31T13:06:24.Z",
+      "2024-07-31T13:06:24Zjunk", "2024-07-31T13:06:24+25:00", "2024-07-31T13:06:24+02", "1722431184",
+      "2024-07-31T13:06:24.12a3Z", "abcd-07-31T13:06:24Z",
+  };
+  for (const std::string& text : cases) {
+    CAPTURE(text);
+    std::int64_t ms = 0;
+    CHECK_FALSE(parse_event_time(text, ms));
+  }
+}
+
+TEST_CASE("format_event_time renders seconds or milliseconds and round-trips") {
+  struct Case { std::int64_t ms; const char* text; };
+  const Case cases[] = {
+      {0, "1970-01-01T00:00:00Z"},
+      {1722431184000, "2024-07-31T13:06:24Z"},
+      {1722431184123, "2024-07-31T13:06:24.123Z"},
+      {-1, "1969-12-31T23:59:59.999Z"},
+      {951868799000, "2000-02-29T23:59:59Z"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.ms);
+    CHECK(format_event_time(c.ms) == c.text);
+    std::int64_t back = 0;
+    REQUIRE(parse_event_time(format_event_time(c.ms), back));
+    CHECK(back == c.ms);
+  }
+}
