@@ -113,9 +113,9 @@ int run_eval(const EvalArgs& args) {
 Action register_eval(CLI::App& app) {
   auto args = std::make_shared<EvalArgs>();
   app.add_option("paths", args->paths, "Log files or folders (recursive); - for stdin (default)");
-  app.add_option("--rules,-r", args->rules, "Rule file or folder to add (repeatable)");
+  app.add_option("--rules,-r", args->rules, "Rule file or folder to add (repeatable)")->allow_extra_args(false);
   app.add_flag("--no-builtin", args->no_builtin, "Leave the embedded SES pack out");
-  app.add_option("--select,-s", args->select, "Run only rules whose name matches this glob (repeatable)");
+  app.add_option("--select,-s", args->select, "Run only rules whose name matches this glob (repeatable)")->allow_extra_args(false);
   app.add_option("--compiled", args->compiled, "Run a program written by `sesrules compile`");
   app.add_option("--format,-f", args->format, "Output format")
       ->check(CLI::IsMember({"text", "jsonl", "json", "csv"}));

@@ -141,7 +141,7 @@ Action register_explain(CLI::App& app) {
   auto args = std::make_shared<ExplainArgs>();
   app.add_option("--rule", args->rule, "Rule to explain, e.g. ses.abuse_enumeration")->required();
   app.add_option("events", args->events, "Event files or folders")->required();
-  app.add_option("--rules,-r", args->rules, "Rule files or folders to add to the embedded pack");
+  app.add_option("--rules,-r", args->rules, "Rule files or folders to add to the embedded pack")->allow_extra_args(false);
   app.add_option("--event-id", args->event_id, "Only explain the record with this eventID");
   app.add_flag("--no-builtin", args->no_builtin, "Leave the embedded pack out");
   app.footer(

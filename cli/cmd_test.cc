@@ -24,10 +24,15 @@ struct TestArgs {
 };
 
 void print_coverage(const runtime::Program& program, const std::set<std::string>& fired,
-                    const std::set<std::pair<std::string, std::uint32_t>>& steps) {
+                    const std::set<std::pair<std::string, std::uint32_t>>& steps, bool builtin_implicit) {
   fmt::print("\ncoverage:\n");
-  std::size_t uncovered = 0;
+  std::size_t uncovered = 0, considered = 0;
   for (const runtime::Rule& rule : program.rules) {
+    // The embedded pack, compiled only because user rules import it, is not under test here.
+    bool embedded = rule.pos.file < program.source_files.size() &&
+                    program.source_files[rule.pos.file].rfind("stdrules/", 0) == 0;
+    if (builtin_implicit && embedded) continue;
+    ++considered;
     if (!fired.count(rule.name)) {
       fmt::print("  rule never fired by a fixture: {}\n", rule.name);
       ++uncovered;
@@ -41,7 +46,33 @@ void print_coverage(const runtime::Program& program, const std::set<std::string>
       }
     }
   }
-  fmt::print("  {} of {} rules fired in at least one fixture; {} gaps\n", fired.size(), program.rules.size(), uncovered);
+  fmt::print("  {} rules under test, {} coverage gaps\n", considered, uncovered);
+}
+
+// Helper definitions (each ends in a Return) that held in no fixture.
+void print_helper_coverage(const runtime::Program& program, const std::vector<std::uint64_t>& hits,
+                           bool builtin_implicit) {
+  std::set<std::uint32_t> rule_functions;
+  for (const runtime::Rule& rule : program.rules) {
+    rule_functions.insert({rule.predicate_fn, rule.until_fn, rule.distinct_fn});
+    rule_functions.insert(rule.key_fns.begin(), rule.key_fns.end());
+    for (const runtime::Step& step : rule.steps) rule_functions.insert({step.local_fn, step.relation_fn});
+    for (const runtime::OutputField& output : rule.outputs) rule_functions.insert(output.fn);
+  }
+  std::size_t gaps = 0;
+  for (std::uint32_t f = 0; f < program.functions.size(); ++f) {
+    const runtime::Function& fn = program.functions[f];
+    if (rule_functions.count(f)) continue;
+    for (std::uint32_t pc = fn.entry; pc < fn.entry + fn.length && pc < program.code.size(); ++pc) {
+      if (program.code[pc].op != runtime::Op::Return || (pc < hits.size() && hits[pc] > 0)) continue;
+      const runtime::SourcePos& pos = program.code_pos[pc];
+      std::string file = pos.file < program.source_files.size() ? program.source_files[pos.file] : "?";
+      if (builtin_implicit && file.rfind("stdrules/", 0) == 0) continue;
+      fmt::print("  helper definition never held: {} ({}:{})\n", fn.name, file, pos.line);
+      ++gaps;
+    }
+  }
+  fmt::print("  {} helper definitions never held in any fixture\n", gaps);
 }
 
 int run_test(const TestArgs& args) {
@@ -64,6 +95,7 @@ int run_test(const TestArgs& args) {
   std::size_t passed = 0, failed = 0;
   std::set<std::string> fired;
   std::set<std::pair<std::string, std::uint32_t>> steps;
+  std::vector<std::uint64_t> hits;
   for (const std::string& path : inputs.fixtures) {
     Fixture fixture;
     std::string error;
@@ -77,7 +109,9 @@ int run_test(const TestArgs& args) {
         })) {
       continue;
     }
-    FixtureOutcome outcome = run_fixture(fixture, program);
+    FixtureOutcome outcome = run_fixture(fixture, program, args.coverage);
+    if (hits.size() < outcome.coverage.size()) hits.resize(outcome.coverage.size(), 0);
+    for (std::size_t i = 0; i < outcome.coverage.size(); ++i) hits[i] += outcome.coverage[i];
     fired.insert(outcome.rules_fired.begin(), outcome.rules_fired.end());
     steps.insert(outcome.steps_seen.begin(), outcome.steps_seen.end());
     if (outcome.passed) {
@@ -90,7 +124,11 @@ int run_test(const TestArgs& args) {
       fmt::print("{}", outcome.report);
     }
   }
-  if (args.coverage) print_coverage(program->program(), fired, steps);
+  if (args.coverage) {
+    bool builtin_implicit = !inputs.rule_files.empty() && request.sources.builtin;
+    print_coverage(program->program(), fired, steps, builtin_implicit);
+    print_helper_coverage(program->program(), hits, builtin_implicit);
+  }
   fmt::print("{} passed, {} failed\n", passed, failed);
   return failed ? kExitFindings : kExitOk;
 }
@@ -100,9 +138,9 @@ int run_test(const TestArgs& args) {
 Action register_test(CLI::App& app) {
   auto args = std::make_shared<TestArgs>();
   app.add_option("paths", args->paths, "Rule folders/files and fixtures (default: .)");
-  app.add_flag("--coverage", args->coverage, "List rules and steps that no fixture exercised");
+  app.add_flag("--coverage", args->coverage, "List rules, steps and helper definitions that no fixture exercised");
   app.add_flag("--verbose,-v", args->verbose, "Print passing fixtures too");
-  app.add_option("--select,-s", args->select, "Only fixtures about rules matching this glob");
+  app.add_option("--select,-s", args->select, "Only fixtures about rules matching this glob")->allow_extra_args(false);
   app.footer(
       "Examples:\n"
       "  sesrules test stdrules/\n"

@@ -137,6 +137,19 @@ bool build_explain_plan(const RuleSourceOptions& options, const std::string& rul
   }
   if (detection.until) add_body("until", runtime::kUntilStep, *detection.until);
 
+  // Lowering emits only helpers that some rule reaches: one synthetic alert
+  // (never enabled when explaining) refers to every synthetic helper.
+  std::string reach;
+  for (const ExplainBody& body : plan.bodies) {
+    for (const ExplainCondition& condition : body.conditions) {
+      auto sep = condition.text.find('\x1f');
+      if (sep != std::string::npos) reach += "    is_null(" + condition.text.substr(0, sep) + ")\n";
+    }
+  }
+  if (!reach.empty()) {
+    source += "alert __explain_reach {\n  meta {\n    title: \"explain\"\n    severity: info\n"
+              "    description: \"synthetic\"\n  }\n  when {\n" + reach + "  }\n}\n";
+  }
   std::vector<compiler::SourceFile> all = sources.files;
   all.emplace_back("<explain>", source);
   compiler::CompileInput input;

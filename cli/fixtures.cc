@@ -95,7 +95,15 @@ bool load_fixture(const std::string& path, Fixture& out, std::string& error) {
   if (!doc["events"].get_array().get(events)) {
     for (simdjson::dom::element event : events) out.events_jsonl += simdjson::minify(event) + "\n";
   } else if (!doc["events_file"].get_string().get(text)) {
-    out.events_file = (fs::path(path).parent_path() / std::string(text)).string();
+    fs::path relative{std::string(text)};
+    // Fixtures come from pull requests too: their events stay inside the fixture's folder tree.
+    bool escapes = relative.is_absolute();
+    for (const auto& part : relative) escapes = escapes || part == "..";
+    if (escapes) {
+      error = path + ": `events_file` must be a relative path below the fixture's folder";
+      return false;
+    }
+    out.events_file = (fs::path(path).parent_path() / relative).string();
   } else {
     error = path + ": a fixture needs `events` (a list of CloudTrail records) or `events_file`";
     return false;
@@ -115,8 +123,18 @@ bool load_fixture(const std::string& path, Fixture& out, std::string& error) {
   return true;
 }
 
-FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime::LoadedProgram> program) {
+FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime::LoadedProgram> program,
+                           bool coverage) {
   FixtureOutcome outcome;
+  for (const std::string& rule : fixture.rules) {
+    bool known = false;
+    for (const runtime::Rule& r : program->program().rules) known = known || r.name == rule;
+    if (!known) {
+      // A misspelt name would leave nothing in scope and pass vacuously.
+      outcome.report = fmt::format("    the fixture names rule `{}`, which is not among the compiled rules\n", rule);
+      return outcome;
+    }
+  }
   std::string input = fixture.events_file;
   std::string temp;
   if (input.empty()) {
@@ -129,6 +147,7 @@ FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime
   runtime::WalkResult inputs = runtime::collect_inputs({input});
   runtime::EvalOptions options;
   options.threads = 1;
+  options.coverage = coverage;
   CollectingSink sink;
   auto result = runtime::evaluate(program, inputs, options, sink, {});
   if (!temp.empty()) std::remove(temp.c_str());
@@ -155,6 +174,7 @@ FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime
       unexpected.push_back(describe(alert.rule_name, ids));
     }
   }
+  outcome.coverage = result.value().coverage;
   std::uint64_t input_problems = result.value().input_errors;
   outcome.passed = missing.empty() && unexpected.empty() && input_problems == 0;
   if (outcome.passed) return outcome;

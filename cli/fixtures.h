@@ -1,7 +1,7 @@
 // Rule fixtures (format in docs/testing.md): a JSON file pairing input events
 // with the alerts expected from a set of rules. Loading, running (through the
 // same runtime::evaluate as `eval`) and comparing, with a readable diff.
-// Tested by tests/unit/cli/fixtures_test.cc and `sesrules test stdrules/`.
+// Tested by tests/unit/cli/cli_helpers_test.cc, tests/e2e and `sesrules test stdrules/`.
 #pragma once
 
 #include <memory>
@@ -35,8 +35,10 @@ struct FixtureOutcome {
   std::string report;                  // diff text when failed
   std::set<std::string> rules_fired;   // rules with at least one alert (for coverage)
   std::set<std::pair<std::string, std::uint32_t>> steps_seen;  // (rule, step) in alert evidence
+  std::vector<std::uint64_t> coverage;  // Return executions per code offset (with coverage on)
 };
 
-FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime::LoadedProgram> program);
+FixtureOutcome run_fixture(const Fixture& fixture, std::shared_ptr<const runtime::LoadedProgram> program,
+                           bool coverage = false);
 
 }  // namespace sesrules::cli

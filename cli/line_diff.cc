@@ -37,10 +37,10 @@ std::vector<Edit> diff_lines(const std::vector<std::string>& a, const std::vecto
     if (i < n && j < m && a[i] == b[j]) {
       edits.push_back({' ', a[i++]});
       ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      edits.push_back({'+', b[j++]});
-    } else {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
       edits.push_back({'-', a[i++]});
+    } else {
+      edits.push_back({'+', b[j++]});
     }
   }
   return edits;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -51,7 +52,16 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   for (auto& [sub, action] : actions) {
-    if (sub->parsed()) return action();
+    if (!sub->parsed()) continue;
+    try {
+      return action();
+    } catch (const std::system_error& e) {
+      // fmt::print throws when stdout is gone: a closed pipe ends quietly, other
+      // write failures are output errors.
+      if (e.code() == std::errc::broken_pipe) return kExitOk;
+      std::fprintf(stderr, "sesrules: error: %s\n", e.what());
+      return kExitOutputError;
+    }
   }
   return kExitUsage;
 }

@@ -33,13 +33,18 @@ bool RunReporter::print_issue_allowed() {
 
 void RunReporter::input_issue(const runtime::InputIssue& issue) {
   if (!print_issue_allowed()) return;
-  fmt::print(stderr, "{}: warning: {} [{}]\n", issue.path, issue.message, issue.reason);
+  fmt::print(stderr, "{}: error: {} [{}]\n", issue.path, issue.message, issue.reason);
 }
 
 void RunReporter::read_issue(const runtime::ReadIssue& issue) {
   if (!print_issue_allowed()) return;
-  fmt::print(stderr, "{}: record {} (byte {}): {} [{}]\n", issue.path, issue.record_index, issue.byte_offset,
-             issue.message, issue.reason);
+  // Reader messages already name the file and position.
+  if (issue.message.rfind(issue.path, 0) == 0) {
+    fmt::print(stderr, "{} [{}]\n", issue.message, issue.reason);
+  } else {
+    fmt::print(stderr, "{}: record {} (byte {}): {} [{}]\n", issue.path, issue.record_index, issue.byte_offset,
+               issue.message, issue.reason);
+  }
 }
 
 void RunReporter::progress(const runtime::Progress& p) {

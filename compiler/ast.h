@@ -159,6 +159,11 @@ struct DetectionDecl {
   ExprPtr distinct;                    // `threshold distinct input.awsRegion >= 3 { ... }`
   std::int64_t threshold_min = 0;
   std::optional<Duration> suppress;
+  // Whole-section spans (keyword to closing brace), for the formatter and
+  // diagnostics; empty when the section is absent.
+  Span when_span;
+  Span by_span;
+  Span output_span;
 };
 
 struct ImportDecl {

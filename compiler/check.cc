@@ -184,6 +184,8 @@ void ExprChecker::call(const Expr& e) {
 
 void ExprChecker::pattern(const BuiltinInfo& builtin, const Expr& argument, const Expr&) {
   const Expr* constant = constant_string(argument, resolution_);
+  bool unresolved = argument.kind == ExprKind::Name && resolution_.reference(argument) == nullptr;
+  if (constant == nullptr && unresolved) return;  // already reported as an undefined name
   if (constant == nullptr) {
     diagnostics_.add(Diagnostic::make(DiagCode::E303, argument.span,
                                       fmt::format("the pattern of `{}` must be a constant string", builtin.name),
@@ -220,7 +222,8 @@ bool is_constant_expr(const Expr& e, const Resolution& resolution) {
                          [&](const ExprPtr& child) { return is_constant_expr(*child, resolution); });
     case ExprKind::Name: case ExprKind::Member: {
       const Reference* ref = resolution.reference(e);
-      return ref == nullptr || (ref->kind == Reference::Kind::Symbol && ref->symbol->kind == SymbolKind::Constant);
+      if (ref == nullptr) return e.kind == ExprKind::Name;  // unresolved names were reported already
+      return ref->kind == Reference::Kind::Symbol && ref->symbol->kind == SymbolKind::Constant;
     }
     default:
       return false;

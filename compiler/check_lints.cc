@@ -29,9 +29,14 @@ std::string input_field(const Expr& e) {
   return node->kind == ExprKind::Input ? path : std::string();
 }
 
+struct Value {
+  std::string text;
+  Span span;                        // the literal
+};
+
 struct Constraint {
-  std::vector<std::string> values;  // empty: not statically known
-  Span span;
+  std::vector<Value> values;        // empty: not statically known
+  Span span;                        // the condition
 };
 
 struct Facts {
@@ -64,14 +69,14 @@ class FactCollector {
     return e;
   }
 
-  std::vector<std::string> strings(const Expr* e, const Bindings& bindings) const {
+  std::vector<Value> strings(const Expr* e, const Bindings& bindings) const {
     e = substitute(e, bindings);
-    std::vector<std::string> out;
-    if (e->kind == ExprKind::String) out.push_back(e->text);
+    std::vector<Value> out;
+    if (e->kind == ExprKind::String) out.push_back(Value{e->text, e->span});
     if (e->kind == ExprKind::Set || e->kind == ExprKind::Array) {
       for (const ExprPtr& child : e->children) {
         if (child->kind != ExprKind::String) return {};
-        out.push_back(child->text);
+        out.push_back(Value{child->text, child->span});
       }
     }
     return out;
@@ -89,18 +94,33 @@ class FactCollector {
       return;
     }
     const Reference* ref = resolution_.reference(e);
-    if (ref == nullptr || ref->kind != Reference::Kind::Symbol || ref->symbol->kind != SymbolKind::Helper ||
-        ref->symbol->definitions.size() != 1) {
+    if (ref == nullptr || ref->kind != Reference::Kind::Symbol || ref->symbol->kind != SymbolKind::Helper) return;
+    const std::vector<const HelperDecl*>& definitions = ref->symbol->definitions;
+    if (definitions.size() == 1) {
+      body(definitions.front()->body, bind(*definitions.front(), e, bindings), facts, depth + 1);
       return;
     }
-    const HelperDecl& helper = *ref->symbol->definitions.front();
-    Bindings inner;
-    if (e.kind == ExprKind::Call) {
-      for (std::size_t i = 0; i < helper.params.size() && i < e.children.size(); ++i) {
-        inner[helper.params[i].name] = substitute(e.children[i].get(), bindings);
-      }
+    // Several definitions (OR): the call is indexed when every definition is, but
+    // the values differ between definitions, so they are not known here.
+    bool all_sources = true;
+    bool all_names = true;
+    for (const HelperDecl* definition : definitions) {
+      Facts alternative;
+      body(definition->body, bind(*definition, e, bindings), alternative, depth + 1);
+      all_sources = all_sources && !alternative.sources.empty();
+      all_names = all_names && !alternative.names.empty();
     }
-    body(helper.body, inner, facts, depth + 1);
+    if (all_sources) facts.sources.push_back(Constraint{{}, e.span});
+    if (all_names) facts.names.push_back(Constraint{{}, e.span});
+  }
+
+  Bindings bind(const HelperDecl& helper, const Expr& call, const Bindings& outer) const {
+    Bindings inner;
+    if (call.kind != ExprKind::Call) return inner;
+    for (std::size_t i = 0; i < helper.params.size() && i < call.children.size(); ++i) {
+      inner[helper.params[i].name] = substitute(call.children[i].get(), outer);
+    }
+    return inner;
   }
 
   const Resolution& resolution_;
@@ -147,8 +167,8 @@ class Linter {
     }
     std::vector<const ServiceApis*> services;
     for (const Constraint& source : facts.sources) {
-      for (const std::string& value : source.values) {
-        const ServiceApis* service = find_service(value);
+      for (const Value& value : source.values) {
+        const ServiceApis* service = find_service(value.text);
         if (service == nullptr) return;  // a service outside the catalogue: nothing to say
         services.push_back(service);
       }
@@ -158,9 +178,9 @@ class Linter {
   }
 
   void api_names(const Constraint& name, const std::vector<const ServiceApis*>& services) {
-    for (const std::string& value : name.values) {
+    for (const Value& value : name.values) {
       bool known = std::any_of(services.begin(), services.end(),
-                               [&](const ServiceApis* s) { return service_has_api(*s, value); });
+                               [&](const ServiceApis* s) { return service_has_api(*s, value.text); });
       if (known) continue;
       std::vector<std::string> candidates;
       std::string sources;
@@ -170,9 +190,14 @@ class Linter {
           sources += (sources.empty() ? "" : " or ") + std::string(s->event_source);
         }
       }
-      Diagnostic d = Diagnostic::make(DiagCode::W101, name.span, fmt::format("`{}` is not an API of {}", value, sources),
-                                      "never matches");
-      if (auto close = suggest(value, candidates)) d.with_note(fmt::format("did you mean `{}`?", *close));
+      Diagnostic d = Diagnostic::make(DiagCode::W101, value.span,
+                                      fmt::format("`{}` is not an API of {}", value.text, sources), "never matches");
+      if (auto close = suggest(value.text, candidates)) {
+        d.with_fix(value.span, "\"" + *close + "\"", fmt::format("did you mean `{}`?", *close));
+      }
+      if (value.span.begin < name.span.begin || value.span.end > name.span.end) {
+        d.with_secondary(name.span, "compared here");
+      }
       add(std::move(d));
     }
   }
@@ -187,9 +212,11 @@ class Linter {
       if (rhs.kind != ExprKind::String && rhs.kind != ExprKind::Int && rhs.kind != ExprKind::Bool) continue;
       auto [it, inserted] = equal_to.emplace(dump_expr(lhs), &rhs);
       if (!inserted && dump_expr(*it->second) != dump_expr(rhs)) {
+        std::string field = input_field(lhs);
+        std::string subject = field.empty() ? "the same value" : "`input." + field + "`";
         add(Diagnostic::make(DiagCode::W103, s.expr->span,
-                             fmt::format("this body also requires the same value to equal {}, so it never holds",
-                                         dump_expr(*it->second)),
+                             fmt::format("{} cannot equal both {} and {}, so this body never holds", subject,
+                                         dump_expr(*it->second), dump_expr(rhs)),
                              "contradicts an earlier condition")
                 .with_secondary(it->second->span, "earlier condition"));
       }

@@ -60,16 +60,17 @@ std::vector<std::string> apply_check_options(Diagnostics& diagnostics, const Che
   for (Diagnostic& d : items) {
     if (d.severity != Severity::Error) {
       if (!options.lints && d.code[0] == 'W') continue;
+      // Suppression first: a comment silences a warning even if configuration made it an error.
+      if (d.span.file < files.size()) {
+        auto line = files[d.span.file].line_col(d.span.begin).line;
+        auto it = ignored.find({d.span.file, line});
+        if (it != ignored.end() && (it->second.count(d.code) || it->second.count(d.slug))) continue;
+      }
       auto override_it = options.overrides.find(d.code);
       if (override_it == options.overrides.end()) override_it = options.overrides.find(d.slug);
       if (override_it != options.overrides.end()) {
         if (!override_it->second) continue;
         d.severity = *override_it->second;
-      }
-      if (d.span.file < files.size() && d.severity != Severity::Error) {
-        auto line = files[d.span.file].line_col(d.span.begin).line;
-        auto it = ignored.find({d.span.file, line});
-        if (it != ignored.end() && (it->second.count(d.code) || it->second.count(d.slug))) continue;
       }
     }
     kept.push_back(std::move(d));

@@ -87,12 +87,11 @@ void Diagnostics::add(Diagnostic d) {
 }
 
 Diagnostic& Diagnostics::add_and_get(Diagnostic d) {
-  static Diagnostic discarded;
   std::size_t before = items_.size();
   add(std::move(d));
   if (items_.size() == before || items_.back().code == "E106") {
-    discarded = Diagnostic{};
-    return discarded;
+    discarded_ = Diagnostic{};  // over the limit: edits go nowhere
+    return discarded_;
   }
   return items_.back();
 }
@@ -126,24 +125,22 @@ void Diagnostics::append(const Diagnostics& other) {
   }
 }
 
+// Optimal string alignment distance: insertions, deletions, substitutions and
+// transpositions of neighbours ("hihg" -> "high" is one edit) each cost 1.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
   std::size_t length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
   if (length_gap > cap) return cap + 1;
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    std::size_t row_min = current[0];
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-      row_min = std::min(row_min, current[j]);
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    if (row_min > cap) return cap + 1;
-    std::swap(previous, current);
   }
-  return std::min(previous[b.size()], cap + 1);
+  return std::min(d[a.size()][b.size()], cap + 1);
 }
 
 std::optional<std::string> suggest(std::string_view name, std::span<const std::string> candidates) {
@@ -151,7 +148,8 @@ std::optional<std::string> suggest(std::string_view name, std::span<const std::s
     if (candidate != name && equal_ignoring_case(candidate, name)) return candidate;
   }
   // Short names tolerate fewer edits: "ab" is 2 edits from almost anything.
-  std::size_t budget = name.size() <= 3 ? 1 : 2;
+  if (name.size() <= 2) return std::nullopt;
+  std::size_t budget = name.size() <= 4 ? 1 : 2;
   std::optional<std::string> best;
   std::size_t best_distance = budget + 1;
   bool tie = false;

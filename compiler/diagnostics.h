@@ -77,7 +77,9 @@ class Diagnostics {
 
   // Adds d unless the error limit was reached (then adds one E106 note, once).
   void add(Diagnostic d);
-  Diagnostic& add_and_get(Diagnostic d);  // for attaching fixes after the fact
+  // Adds d and returns it for attaching fixes and notes; the reference is valid
+  // until the next add (over the limit it refers to a scratch diagnostic).
+  Diagnostic& add_and_get(Diagnostic d);
   bool limit_reached() const { return limit_reached_; }
   std::size_t error_count() const;
   std::size_t warning_count() const;
@@ -90,6 +92,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> items_;
+  Diagnostic discarded_;
   std::size_t error_limit_;
   std::size_t errors_ = 0;
   bool limit_reached_ = false;

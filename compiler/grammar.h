@@ -99,20 +99,23 @@ struct operand;
 struct paren_close : one<')'> {};
 struct bracket_close : one<']'> {};
 struct brace_close : one<'}'> {};
+struct set_close : one<'}'> {};
+struct array_close : one<']'> {};
+struct args_close : one<')'> {};
 struct comma : seq<ws, one<','>, ws> {};
 
 struct set_empty : seq<string<'s', 'e', 't'>, one<'('>, ws, one<')'>> {};
 struct paren : seq<one<'('>, ws, must<expr>, ws, must<paren_close>> {};
 // set <- '{' expr (',' expr)* ','? '}'
-struct set_lit : seq<one<'{'>, ws, must<expr>, star<comma, expr>, opt<comma>, ws, must<brace_close>> {};
-struct array_lit : seq<one<'['>, ws, opt<expr, star<comma, expr>, opt<comma>>, ws, must<bracket_close>> {};
+struct set_lit : seq<one<'{'>, ws, must<expr>, star<comma, expr>, opt<comma>, ws, must<set_close>> {};
+struct array_lit : seq<one<'['>, ws, opt<expr, star<comma, expr>, opt<comma>>, ws, must<array_close>> {};
 struct literal : sor<string_lit, raw_string, number, kw_true, kw_false, kw_null> {};
 struct primary : sor<literal, kw_input, set_empty, name, paren, set_lit, array_lit> {};
 
 struct member_op : seq<one<'.'>, must<name>> {};
 struct index_op : seq<one<'['>, ws, must<expr>, ws, must<bracket_close>> {};
 struct call_args : opt<expr, star<comma, expr>, opt<comma>> {};
-struct call_op : seq<one<'('>, ws, call_args, ws, must<paren_close>> {};
+struct call_op : seq<one<'('>, ws, call_args, ws, must<args_close>> {};
 // postfix <- primary ('.' name / '[' expr ']' / '(' args ')')*
 struct postfix : seq<primary, star<sor<member_op, index_op, call_op>>> {};
 struct operand : seq<postfix> {};

@@ -45,6 +45,9 @@ template <> inline constexpr const char* error_message<package_decl> = "expected
 // Closers: %o is replaced by the opener's line:column.
 template <> inline constexpr const char* error_message<paren_close> = "`)` expected (to close `(` at %o)";
 template <> inline constexpr const char* error_message<bracket_close> = "`]` expected (to close `[` at %o)";
+template <> inline constexpr const char* error_message<set_close> = "expected `,` or `}` (to close `{` at %o)";
+template <> inline constexpr const char* error_message<array_close> = "expected `,` or `]` (to close `[` at %o)";
+template <> inline constexpr const char* error_message<args_close> = "expected `,` or `)` (to close `(` at %o)";
 template <> inline constexpr const char* error_message<brace_close> = "`}` expected (to close `{` at %o)";
 template <> inline constexpr const char* error_message<block_close> = "`}` expected (to close `{` at %o); statements are separated by new lines or `;`";
 template <> inline constexpr const char* error_message<detection_close> = "`}` expected (to close `{` at %o); a detection holds meta, when, by, within, ordered, unordered, threshold, until, suppress and output sections";
@@ -54,6 +57,9 @@ template <typename Rule> inline constexpr bool is_closer = false;
 template <> inline constexpr bool is_closer<paren_close> = true;
 template <> inline constexpr bool is_closer<bracket_close> = true;
 template <> inline constexpr bool is_closer<brace_close> = true;
+template <> inline constexpr bool is_closer<set_close> = true;
+template <> inline constexpr bool is_closer<array_close> = true;
+template <> inline constexpr bool is_closer<args_close> = true;
 template <> inline constexpr bool is_closer<block_close> = true;
 template <> inline constexpr bool is_closer<detection_close> = true;
 

@@ -230,6 +230,11 @@ EventConstraint Analyzer::helper(const HelperSymbol& h, const std::vector<const 
 }
 
 EventConstraint Analyzer::statement(const Stmt& s, const ModuleFoldScope& scope, int depth) {
+  if ((s.kind == StmtKind::Expr || s.kind == StmtKind::Not) && s.expr) {
+    if (std::optional<ConstValue> v = fold_expr(*s.expr, scope)) {
+      return v->holds() != (s.kind == StmtKind::Not) ? any_event() : EventConstraint{};
+    }
+  }
   if (s.kind != StmtKind::Expr || !s.expr) return any_event();
   const Expr& e = *s.expr;
   if (std::optional<EventConstraint> c = field_condition(e, scope)) return *c;

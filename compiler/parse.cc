@@ -47,8 +47,23 @@ std::string describe_found(std::string_view text, std::uint32_t at) {
   return "found `" + token + "`";
 }
 
+// The word at `at` if it is a reserved keyword (for E108), else "".
+std::string keyword_at(std::string_view text, std::uint32_t at) {
+  Input in(text.data() + at, text.data() + text.size(), "");
+  if (!pegtl::parse<pegtl::seq<g::reserved>>(in)) return {};
+  return std::string(text.substr(at, static_cast<std::size_t>(in.current() - (text.data() + at))));
+}
+
 void report(const grammar::SyntaxError& error, const SourceFile& file, std::uint32_t file_index,
             Diagnostics& diagnostics) {
+  if (error.message == grammar::error_message<g::name>) {
+    if (std::string word = keyword_at(file.text(), error.offset); !word.empty()) {
+      Span span{file_index, error.offset, error.offset + static_cast<std::uint32_t>(word.size())};
+      diagnostics.add(Diagnostic::make(DiagCode::E108, span,
+                                       "`" + word + "` is a keyword and cannot be used as a name", "keyword"));
+      return;
+    }
+  }
   std::string message = error.message;
   std::string label = "expected here";
   if (std::size_t at = message.find("%o"); at != std::string::npos) {

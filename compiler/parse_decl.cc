@@ -144,13 +144,16 @@ void Converter::section(const Node& node, DetectionDecl& decl) {
                                     expr(*entry->children.at(1)), span(*entry)});
     }
   } else if (node.is_type<g::when_section>()) {
+    decl.when_span = span(node);
     decl.when = block(*node.children.at(0));
   } else if (node.is_type<g::output_section>()) {
+    decl.output_span = span(node);
     for (const auto& entry : node.children) {
       decl.outputs.push_back(OutputDecl{std::string(text(*entry->children.at(0))), span(*entry->children[0]),
                                         expr(*entry->children.at(1)), span(*entry)});
     }
   } else if (node.is_type<g::by_section>()) {
+    decl.by_span = span(node);
     for (const auto& key : node.children) decl.by.push_back(expr(*key));
   } else if (node.is_type<g::within_section>()) {
     decl.within = duration(*node.children.at(0));
@@ -173,6 +176,10 @@ void Converter::steps(const Node& node, DetectionDecl& decl) {
   for (const auto& child : node.children) {
     if (child->is_type<g::at_least>()) {
       std::optional<std::int64_t> k = integer(*child->children.at(0));
+      if (k && *k == 0) {
+        error(DiagCode::E408, span(*child), "`at_least 0` would match without any event; use 1 or more",
+              "out of range");
+      }
       decl.at_least = k && *k >= 0 && *k <= 0xffffffffLL ? static_cast<std::uint32_t>(*k) : 0xffffffffu;
       continue;
     }

@@ -58,6 +58,9 @@ std::string expand_tabs(std::string_view line, int tab_width) {
   return out;
 }
 
+constexpr std::size_t kMaxShownLine = 160;  // bytes of a source line shown around a marker
+constexpr std::size_t kWindowBefore = 40;
+
 struct Marker {
   std::size_t begin_byte;  // within the line
   std::size_t end_byte;    // within the line, > begin_byte unless the line is empty
@@ -90,6 +93,10 @@ std::string snippet(const Diagnostic& d, const SourceFile& file, const RenderOpt
   for (const Label& label : d.secondary) {
     if (label.span.file == d.span.file) add_marker(lines, file, label.span, '-', label.message);
   }
+  for (auto& [line, markers] : lines) {
+    std::stable_sort(markers.begin(), markers.end(),
+                     [](const Marker& a, const Marker& b) { return a.begin_byte < b.begin_byte; });
+  }
   std::size_t gutter = std::to_string(lines.rbegin()->first).size();
   std::string pad(gutter, ' ');
   std::string out = style.wrap("1;34", pad + " |") + "\n";
@@ -98,12 +105,32 @@ std::string snippet(const Diagnostic& d, const SourceFile& file, const RenderOpt
     if (previous != 0 && line > previous + 1) out += style.wrap("1;34", pad + " ...") + "\n";
     previous = line;
     std::string_view text = file.line_text(line);
+    // Very long lines show a window around the first marker, marked with "...".
+    std::size_t skip = 0;
+    std::string prefix;
+    if (text.size() > kMaxShownLine && markers.front().begin_byte > kWindowBefore) {
+      skip = markers.front().begin_byte - kWindowBefore;
+      while (skip < text.size() && (static_cast<unsigned char>(text[skip]) & 0xC0) == 0x80) ++skip;
+      prefix = "...";
+    }
+    std::string_view shown = text.substr(skip);
+    std::string suffix;
+    if (shown.size() > kMaxShownLine) {
+      std::size_t cut = kMaxShownLine;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+      shown = shown.substr(0, cut);
+      suffix = "...";
+    }
     std::string number = std::to_string(line);
-    out += style.wrap("1;34", std::string(gutter - number.size(), ' ') + number + " |") + " " +
-           expand_tabs(text, options.tab_width) + "\n";
-    for (const Marker& m : markers) {
-      std::size_t column = display_width(text, m.begin_byte, options.tab_width);
-      std::size_t width = std::max<std::size_t>(1, display_width(text, m.end_byte, options.tab_width) - column);
+    out += style.wrap("1;34", std::string(gutter - number.size(), ' ') + number + " |") + " " + prefix +
+           expand_tabs(shown, options.tab_width) + suffix + "\n";
+    for (const Marker& marker : markers) {
+      Marker m = marker;
+      m.begin_byte = std::min(m.begin_byte - std::min(m.begin_byte, skip), shown.size());
+      m.end_byte = std::min(m.end_byte - std::min(m.end_byte, skip), std::max(shown.size(), m.begin_byte + 1));
+      std::size_t column = prefix.size() + display_width(shown, m.begin_byte, options.tab_width);
+      std::size_t width =
+          std::max<std::size_t>(1, prefix.size() + display_width(shown, m.end_byte, options.tab_width) - column);
       std::string marks = std::string(width, m.underline) + (m.message.empty() ? "" : " " + m.message);
       const char* colour = m.underline == '^' ? severity_colour(d.severity) : "1;34";
       out += style.wrap("1;34", pad + " |") + " " + std::string(column, ' ') + style.wrap(colour, marks) + "\n";

@@ -99,7 +99,7 @@ std::string render_github(const Diagnostics& diagnostics, std::span<const Source
     if (d.fix) message += "\nhelp: " + d.fix->message;
     out += fmt::format("::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n", command,
                        github_escape(r.path, true), r.begin.line, r.begin.column, r.end.line, r.end.column,
-                       github_escape(d.code + " " + d.slug, true), github_escape(message, false));
+                       github_escape(d.code, true), github_escape(message, false));
   }
   return out;
 }

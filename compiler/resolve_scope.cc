@@ -5,7 +5,9 @@
 // steps of an ordered sequence and in outputs. Tested by resolve_test.cc.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
+#include <set>
 
 #include "compiler/resolve.h"
 
@@ -296,7 +298,8 @@ void Walker::call(const Expr& e) {
     call_symbol(e, *symbol);
     return;
   }
-  if (find_local(e.text) != nullptr) {
+  if (Local* local = find_local(e.text)) {
+    local->used = true;
     diagnostics_.add(Diagnostic::make(DiagCode::E205, e.span, fmt::format("`{}` is a local variable, not a function", e.text),
                                       "cannot be called"));
     return;
@@ -359,6 +362,25 @@ void Walker::undefined(const Expr& e, DiagCode code, const std::string& what, bo
   diagnostics_.add(std::move(d));
 }
 
+void report_cycle(const std::vector<std::pair<std::string, std::size_t>>& path, const std::string& target, Span span,
+                  std::set<std::set<std::string>>& reported, Diagnostics& diagnostics) {
+  auto start = std::find_if(path.begin(), path.end(), [&](const auto& entry) { return entry.first == target; });
+  std::set<std::string> members;
+  for (auto it = start; it != path.end(); ++it) members.insert(it->first);
+  if (!reported.insert(members).second) return;
+  // Name the cycle without the package when it stays inside one.
+  std::string prefix = target.substr(0, target.rfind('.') + 1);
+  bool one_package = std::all_of(members.begin(), members.end(), [&](const std::string& n) {
+    return n.rfind(prefix, 0) == 0 && n.find('.', prefix.size()) == std::string::npos;
+  });
+  auto shown = [&](const std::string& n) { return one_package ? n.substr(prefix.size()) : n; };
+  std::string cycle;
+  for (auto it = start; it != path.end(); ++it) cycle += (cycle.empty() ? "" : " -> ") + shown(it->first);
+  cycle += " -> " + shown(target);
+  diagnostics.add(Diagnostic::make(DiagCode::E208, span, "recursion between helpers: " + cycle,
+                                   "this reference closes the cycle"));
+}
+
 }  // namespace
 
 void resolve_bodies(const std::vector<Module>& modules, Resolution& resolution, Diagnostics& diagnostics) {
@@ -371,35 +393,36 @@ void resolve_bodies(const std::vector<Module>& modules, Resolution& resolution, 
   }
 }
 
+// Iterative depth-first search (a long chain of helpers must not exhaust the
+// stack); each cycle is reported once, at the reference that closes it.
 void check_recursion(const std::vector<Module>&, const Resolution& resolution, Diagnostics& diagnostics) {
-  std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
-  std::vector<std::string> stack;
+  static const std::vector<std::pair<std::string, Span>> kNoEdges;
+  std::map<std::string, int> state;  // 0 new, 1 on the path, 2 done
   std::set<std::set<std::string>> reported;
-  std::function<void(const std::string&)> visit = [&](const std::string& node) {
-    state[node] = 1;
-    stack.push_back(node);
-    auto edges = resolution.dependencies.find(node);
-    if (edges != resolution.dependencies.end()) {
-      for (const auto& [target, span] : edges->second) {
-        if (state[target] == 0) {
-          visit(target);
-        } else if (state[target] == 1) {
-          auto start = std::find(stack.begin(), stack.end(), target);
-          std::set<std::string> members(start, stack.end());
-          if (!reported.insert(members).second) continue;
-          std::string cycle;
-          for (auto it = start; it != stack.end(); ++it) cycle += (cycle.empty() ? "" : " -> ") + *it;
-          cycle += " -> " + target;
-          diagnostics.add(Diagnostic::make(DiagCode::E208, span, "recursion between helpers: " + cycle,
-                                           "this reference closes the cycle"));
-        }
+  auto edges_of = [&](const std::string& node) -> const std::vector<std::pair<std::string, Span>>& {
+    auto it = resolution.dependencies.find(node);
+    return it == resolution.dependencies.end() ? kNoEdges : it->second;
+  };
+  for (const auto& [root, root_edges] : resolution.dependencies) {
+    if (state[root] != 0) continue;
+    std::vector<std::pair<std::string, std::size_t>> path{{root, 0}};  // node, next edge
+    state[root] = 1;
+    while (!path.empty()) {
+      auto& [node, next] = path.back();
+      const auto& edges = edges_of(node);
+      if (next == edges.size()) {
+        state[node] = 2;
+        path.pop_back();
+        continue;
+      }
+      const auto& [target, span] = edges[next++];
+      if (state[target] == 0) {
+        state[target] = 1;
+        path.emplace_back(target, 0);
+      } else if (state[target] == 1) {
+        report_cycle(path, target, span, reported, diagnostics);
       }
     }
-    stack.pop_back();
-    state[node] = 2;
-  };
-  for (const auto& [node, edges] : resolution.dependencies) {
-    if (state[node] == 0) visit(node);
   }
 }
 

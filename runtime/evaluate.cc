@@ -27,7 +27,13 @@ struct FileResult {
 // Evaluates relation conditions with the VM on captured events (main thread only).
 class VmRelations : public RelationEvaluator {
  public:
-  explicit VmRelations(std::shared_ptr<const LoadedProgram> program) : program_(program), vm_(program) {}
+  VmRelations(std::shared_ptr<const LoadedProgram> program, bool coverage) : program_(program), vm_(program) {
+    if (coverage) {
+      coverage_.assign(program->program().code.size(), 0);
+      vm_.set_coverage(&coverage_);
+    }
+  }
+  const std::vector<std::uint64_t>& coverage() const { return coverage_; }
 
   bool relation_holds(std::uint32_t rule_index, std::uint32_t step, const EventRecord& candidate,
                       std::span<const EventRecord* const> matched) override {
@@ -81,6 +87,7 @@ class VmRelations : public RelationEvaluator {
   Arena arena_;
   std::vector<Value> record_values_;
   std::vector<Value> capture_values_;
+  std::vector<std::uint64_t> coverage_;
 };
 
 // The single-threaded half: dedup, reorder, sequence engine, alert collection.
@@ -90,7 +97,7 @@ class Merger {
       : program_(program),
         options_(options),
         summary_(summary),
-        relations_(program),
+        relations_(program, options.coverage),
         engine_(program->program(), relations_, options.limits),
         reorder_(options.max_lateness_ms),
         dedup_(options.max_lateness_ms) {}
@@ -123,6 +130,9 @@ class Merger {
       ++summary_.alerts_per_rule[alert.rule_name];
     }
     summary_.alerts = alerts_.size();
+    const auto& hits = relations_.coverage();
+    if (summary_.coverage.size() < hits.size()) summary_.coverage.resize(hits.size(), 0);
+    for (std::size_t i = 0; i < hits.size(); ++i) summary_.coverage[i] += hits[i];
     return std::move(alerts_);
   }
 
@@ -242,7 +252,8 @@ class Worker {
          const EvalOptions& options)
       : options_(options),
         reader_(program->program(), options.reader),
-        evaluator_(program, std::move(dispatch), RecordEvalOptions{options.rule_enabled, options.profile}) {}
+        evaluator_(program, std::move(dispatch),
+                   RecordEvalOptions{options.rule_enabled, options.profile, options.coverage}) {}
 
   FileResult run(const InputFile& file, std::uint32_t index) {
     FileResult result;
@@ -284,6 +295,10 @@ void add_profiles(RunSummary& summary, const Program& program, const std::vector
                   bool profile) {
   for (const auto& worker : workers) {
     summary.records_dispatched += worker->evaluator().records_dispatched();
+    summary.counters["vm_budget_exhausted"] += worker->evaluator().vm_budget_exhausted();
+    const auto& hits = worker->evaluator().coverage();
+    if (summary.coverage.size() < hits.size()) summary.coverage.resize(hits.size(), 0);
+    for (std::size_t i = 0; i < hits.size(); ++i) summary.coverage[i] += hits[i];
     if (!profile) continue;
     const auto& rules = worker->evaluator().profile();
     for (std::size_t i = 0; i < rules.size(); ++i) {

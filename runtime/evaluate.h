@@ -46,6 +46,7 @@ struct EvalOptions {
   std::optional<std::int64_t> until_ms;          // keep records with eventTime < until
   std::vector<bool> rule_enabled;                // per Program rule; empty = all
   bool profile = false;
+  bool coverage = false;                         // fill RunSummary::coverage
   bool with_alert_ids = true;
 };
 

@@ -36,6 +36,10 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
   until_hit_.assign(rules, 0);
   single_hit_.assign(rules, 0);
   profile_.assign(rules, RuleProfile{});
+  if (options_.coverage) {
+    coverage_.assign(program_->program().code.size(), 0);
+    vm_.set_coverage(&coverage_);
+  }
 }
 
 bool RecordEvaluator::run_target(const DispatchTarget& target, const RecordView& record) {

@@ -33,6 +33,7 @@ struct MatchedRecord {
 struct RecordEvalOptions {
   std::vector<bool> rule_enabled;  // empty = all
   bool profile = false;
+  bool coverage = false;
 };
 
 class RecordEvaluator {
@@ -47,6 +48,8 @@ class RecordEvaluator {
   // Per-rule dispatch/match counts and VM time (time only when profiling).
   const std::vector<RuleProfile>& profile() const { return profile_; }
   std::uint64_t records_dispatched() const { return records_dispatched_; }
+  std::uint64_t vm_budget_exhausted() const { return vm_.budget_exhausted(); }
+  const std::vector<std::uint64_t>& coverage() const { return coverage_; }
 
  private:
   bool run_target(const DispatchTarget& target, const RecordView& record);
@@ -68,6 +71,7 @@ class RecordEvaluator {
   std::vector<std::uint32_t> touched_;
   std::vector<RuleProfile> profile_;
   std::uint64_t records_dispatched_ = 0;
+  std::vector<std::uint64_t> coverage_;
 };
 
 // Key part text: strings as themselves, other values as canonical JSON.

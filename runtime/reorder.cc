@@ -17,7 +17,8 @@ bool later(const PendingEvent& a, const PendingEvent& b) {
 
 }  // namespace
 
-ReorderBuffer::ReorderBuffer(std::int64_t max_lateness_ms) : max_lateness_ms_(std::max<std::int64_t>(0, max_lateness_ms)) {}
+ReorderBuffer::ReorderBuffer(std::int64_t max_lateness_ms)
+    : max_lateness_ms_(std::max<std::int64_t>(0, max_lateness_ms)) {}
 
 std::int64_t ReorderBuffer::watermark() const {
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();

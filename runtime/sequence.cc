@@ -16,7 +16,8 @@
 //
 //   a@0   stage1 = [a0]
 //   a@2   stage1 = [a2]          a newer first step replaces the older one: it has
-//                                more window left, so it finds every match [a0] would
+//                                more window left, so (relations aside) it finds
+//                                every match [a0] would
 //   b@3   stage2 = [a2 b3]       the partial moves up one stage; stage1 is empty
 //   c@5   match [a2 b3 c5]       the key resets (no overlap): c5 starts nothing
 //   b@6   nothing                no partial waits for b
@@ -45,7 +46,9 @@
 // fills y and completes. Events older than t - within drop out first.
 //
 // Thresholds keep the key's events of the last `within` (count) or the latest event
-// of each distinct value (distinct) and fire when the bound is reached.
+// of each distinct value (distinct) and fire when the bound is reached. With
+// `distinct region >= 3 within 10m`: us@0 us@1 eu@2 us@4 ap@5 keeps us->us@4,
+// eu->eu@2 and fires at 5 with evidence [eu@2 us@4 ap@5].
 //
 // Every match resets the key's state for the rule; `until` cancels it (and the
 // until event does nothing else for that rule). `suppress` drops matches of a key
@@ -56,8 +59,10 @@
 // update, so expiring keys whose window and suppression period have both passed is a
 // pop from the front; at the key cap the front is evicted (evicted_keys). Live state
 // is therefore bounded by the keys active within one window, not by input length.
-// Expiry and eviction run at event times and at watermarks that are themselves
-// functions of the ordered event stream, so results do not depend on batching.
+// Expiry pops the front up to a time, and popping up to W then up to t >= W removes
+// exactly what popping up to t does; every event first advances the watermark to
+// its own time. So watermarks between events never change which keys exist when an
+// event arrives (hence evictions) nor the output: sequence_property_test checks it.
 #include "runtime/sequence.h"
 
 #include <algorithm>

@@ -10,7 +10,8 @@
 namespace sesrules::runtime::detail {
 
 std::size_t UnorderedState::units() const {
-  return static_cast<std::size_t>(std::count_if(slots.begin(), slots.end(), [](const EventPtr& e) { return e != nullptr; }));
+  auto filled = std::count_if(slots.begin(), slots.end(), [](const EventPtr& e) { return e != nullptr; });
+  return static_cast<std::size_t>(filled);
 }
 
 std::int64_t UnorderedState::expiry(std::int64_t within_ms) const {

@@ -27,7 +27,7 @@ struct RunSummary {
   std::uint64_t bytes_decompressed = 0;
   double elapsed_seconds = 0;
   // reason -> count, e.g. records_skipped_malformed_json, files_skipped_gzip_truncated,
-  // events_late (later than --max-lateness: single-event rules only),
+  // events_late (later than --max-lateness: dropped by sequence rules; single-event rules still ran),
   // events_duplicate (eventID already seen), events_without_time (sequence rules cannot place them),
   // events_without_key, sequence_keys_evicted, alerts_suppressed, absence_pending_at_end,
   // records_outside_time_filter, vm_budget_exhausted.
@@ -38,6 +38,9 @@ struct RunSummary {
   std::uint64_t input_errors = 0;             // issues that make the exit code 3
   std::size_t peak_reorder_buffer = 0;
   std::size_t peak_live_keys = 0;
+  // With EvalOptions::coverage: executions of each Return instruction, indexed by
+  // code offset (a Return that ran = that helper definition or body held).
+  std::vector<std::uint64_t> coverage;
 };
 
 }  // namespace sesrules::runtime

@@ -170,7 +170,8 @@ Value Vm::run(std::uint32_t fn_index, Value* frame) {
         sp[-1] = compare(in.op, sp[-1], sp[0]);
         break;
       case Op::InSet:
-        if (sp[-1].is_defined()) sp[-1] = Value::from_bool(sp[-1].kind == Kind::String && program_->in_set(in.a, sp[-1].str()));
+        if (!sp[-1].is_defined()) break;
+        sp[-1] = Value::from_bool(sp[-1].kind == Kind::String && program_->in_set(in.a, sp[-1].str()));
         break;
       case Op::In: --sp; sp[-1] = element_of(sp[-1], sp[0]); break;
       case Op::Not: sp[-1] = Value::from_bool(!sp[-1].holds()); break;
@@ -213,7 +214,9 @@ Value Vm::run(std::uint32_t fn_index, Value* frame) {
       case Op::Pop: --sp; break;
       case Op::JumpUnlessHolds: if (!(--sp)->holds()) pc = in.a; break;
       case Op::Jump: pc = in.a; break;
-      case Op::Return: return sp[-1];
+      case Op::Return:
+        if (coverage_) ++(*coverage_)[fn.entry + pc - 1];
+        return sp[-1];
       case Op::ReturnUndefined: return Value::undefined();
     }
   }

@@ -39,6 +39,10 @@ class Vm {
 
   std::uint64_t budget_exhausted() const { return budget_exhausted_; }
   const LoadedProgram& program() const { return *program_; }
+  // Coverage for `sesrules test --coverage`: counts executions of each Return
+  // instruction (one per helper definition that held) into hits[code offset].
+  // `hits` must have Program::code.size() entries and outlive the Vm's use.
+  void set_coverage(std::vector<std::uint64_t>* hits) { coverage_ = hits; }
 
  private:
   Value run(std::uint32_t fn, Value* frame);
@@ -58,6 +62,7 @@ class Vm {
   std::uint64_t steps_left_ = 0;
   std::uint64_t budget_exhausted_ = 0;
   bool exhausted_ = false;
+  std::vector<std::uint64_t>* coverage_ = nullptr;
 };
 
 }  // namespace sesrules::runtime

@@ -17,7 +17,7 @@
 //   files_skipped_missing       the path does not exist (or vanished during the walk)
 //   files_skipped_unreadable    permission denied, I/O error
 //   files_skipped_special       FIFO, socket or device found inside a directory
-//   directories_empty           a directory with no readable files
+//   directories_empty           a directory named in paths that yields no log files
 //   directories_skipped_loop    a symlink that leads back to a directory already walked
 // CloudTrail digest files (`CloudTrail-Digest` in the path) are skipped and only
 // counted (digest_files_skipped): they hold hashes, not events.

@@ -1,6 +1,9 @@
-// Multi-atom search (see prefilter.h). One pass over the record: at each byte,
-// hash the next 4 bytes and test a 64 Kbit table built from the atoms' first 4
-// bytes; only on a hit compare the atoms of that bucket. Atoms shorter than 4
+// Multi-atom search (see prefilter.h). Every 4-byte window ("gram") of every
+// atom is hashed into a 64 Kbit table. An occurrence of an atom of length L covers
+// L-3 consecutive window positions of the record, so sampling the record only at
+// every (Lmin-3)-th position still lands inside every occurrence: for event-name
+// atoms (Lmin around 10) that is one table probe per 7+ bytes. On a hit the
+// bucket's (atom, offset) pairs are verified with memcmp. Atoms shorter than 4
 // bytes (rare) are searched separately with memmem.
 // Tested by tests/unit/runtime/prefilter_test.cc.
 #include "runtime/readers/prefilter.h"
@@ -29,7 +32,8 @@ bool needs_backslash_check(std::string_view atom) {
 
 Prefilter::Prefilter(const std::vector<std::string>& atoms)
     : gram_bits_((1u << kHashBits) / 64, 0), bucket_begin_((1u << kHashBits) + 1, 0) {
-  std::vector<std::uint32_t> hashes;
+  std::vector<std::pair<std::uint32_t, GramEntry>> grams;  // (hash, entry)
+  std::size_t shortest = 0;
   for (const std::string& atom : atoms) {
     if (atom.empty()) matches_everything_ = true;
     if (needs_backslash_check(atom)) any_backslash_unsafe_ = true;
@@ -37,17 +41,22 @@ Prefilter::Prefilter(const std::vector<std::string>& atoms)
       if (!atom.empty()) short_atoms_.push_back(atom);
       continue;
     }
+    const auto index = static_cast<std::uint32_t>(long_atoms_.size());
     long_atoms_.push_back(atom);
-    hashes.push_back(gram_hash(load_u32(atom.data())));
+    shortest = shortest == 0 ? atom.size() : std::min(shortest, atom.size());
+    for (std::uint32_t offset = 0; offset + 4 <= atom.size(); ++offset) {
+      grams.push_back({gram_hash(load_u32(atom.data() + offset)), GramEntry{index, offset}});
+    }
   }
-  for (std::uint32_t h : hashes) {
-    gram_bits_[h / 64] |= std::uint64_t{1} << (h % 64);
-    ++bucket_begin_[h + 1];
+  stride_ = shortest > 3 ? shortest - 3 : 1;
+  for (const auto& [hash, entry] : grams) {
+    gram_bits_[hash / 64] |= std::uint64_t{1} << (hash % 64);
+    ++bucket_begin_[hash + 1];
   }
   for (std::size_t i = 1; i < bucket_begin_.size(); ++i) bucket_begin_[i] += bucket_begin_[i - 1];
-  bucket_atoms_.resize(hashes.size());
+  bucket_entries_.resize(grams.size());
   std::vector<std::uint32_t> fill(bucket_begin_.begin(), bucket_begin_.end() - 1);
-  for (std::uint32_t i = 0; i < hashes.size(); ++i) bucket_atoms_[fill[hashes[i]]++] = i;
+  for (const auto& [hash, entry] : grams) bucket_entries_[fill[hash]++] = entry;
 }
 
 bool Prefilter::contains_atom(std::string_view raw) const {
@@ -58,21 +67,32 @@ bool Prefilter::contains_atom(std::string_view raw) const {
   if (long_atoms_.empty() || raw.size() < 4) return false;
   const char* data = raw.data();
   const std::size_t last = raw.size() - 4;
-  for (std::size_t i = 0; i <= last; ++i) {
+  // Sample every stride_-th window, plus the last one so a tail occurrence is not missed.
+  for (std::size_t i = 0;; i = std::min(i + stride_, last)) {
     const std::uint32_t h = gram_hash(load_u32(data + i));
-    if (!(gram_bits_[h / 64] >> (h % 64) & 1)) continue;
-    for (std::uint32_t k = bucket_begin_[h]; k < bucket_begin_[h + 1]; ++k) {
-      const std::string& atom = long_atoms_[bucket_atoms_[k]];
-      if (atom.size() <= raw.size() - i && std::memcmp(data + i, atom.data(), atom.size()) == 0) return true;
+    if (gram_bits_[h / 64] >> (h % 64) & 1) {
+      for (std::uint32_t k = bucket_begin_[h]; k < bucket_begin_[h + 1]; ++k) {
+        const GramEntry& entry = bucket_entries_[k];
+        const std::string& atom = long_atoms_[entry.atom];
+        if (entry.offset > i || i - entry.offset + atom.size() > raw.size()) continue;
+        if (std::memcmp(data + i - entry.offset, atom.data(), atom.size()) == 0) return true;
+      }
     }
+    if (i == last) return false;
   }
-  return false;
 }
 
 bool Prefilter::may_match(std::string_view raw) const {
   if (contains_atom(raw)) return true;
   if (any_backslash_unsafe_) return std::memchr(raw.data(), '\\', raw.size()) != nullptr;
-  return memmem(raw.data(), raw.size(), "\\u", 2) != nullptr;
+  // memchr, not memmem: glibc's memmem is slow for 2-byte needles and most
+  // records contain no backslash at all.
+  const char* p = raw.data();
+  const char* end = p + raw.size();
+  while ((p = static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)))) != nullptr) {
+    if (++p < end && *p == 'u') return true;
+  }
+  return false;
 }
 
 }  // namespace sesrules::runtime

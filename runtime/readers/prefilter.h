@@ -28,10 +28,16 @@ class Prefilter {
   static constexpr unsigned kHashBits = 16;
   static std::uint32_t gram_hash(std::uint32_t gram) { return (gram * 0x9E3779B1u) >> (32 - kHashBits); }
 
-  std::vector<std::uint64_t> gram_bits_;         // 2^kHashBits bits: hashes of atoms' first 4 bytes
-  std::vector<std::uint32_t> bucket_begin_;      // per hash: range in bucket_atoms_
-  std::vector<std::uint32_t> bucket_atoms_;      // indices into long_atoms_
+  struct GramEntry {
+    std::uint32_t atom;     // index into long_atoms_
+    std::uint32_t offset;   // where the gram starts inside the atom
+  };
+
+  std::vector<std::uint64_t> gram_bits_;         // 2^kHashBits bits: hashes of every 4-gram of every atom
+  std::vector<std::uint32_t> bucket_begin_;      // per hash: range in bucket_entries_
+  std::vector<GramEntry> bucket_entries_;
   std::vector<std::string> long_atoms_;          // atoms of 4+ bytes
+  std::size_t stride_ = 1;                       // shortest long atom - 3
   std::vector<std::string> short_atoms_;         // atoms of 1-3 bytes, searched with memmem
   bool matches_everything_ = false;              // an empty atom
   bool any_backslash_unsafe_ = false;            // some atom contains an escapable character

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "runtime/readers/decompress.h"
+#include "runtime/readers/json_scan.h"
 
 namespace sesrules::runtime::detail {
 
@@ -37,6 +38,22 @@ std::string_view reason_for(error_code error) {
   }
 }
 
+namespace {
+
+bool is_shape_error(error_code error) {
+  return error == simdjson::NO_SUCH_FIELD || error == simdjson::INCORRECT_TYPE;
+}
+
+// A unit that is not an object: valid-looking JSON of another type, or not JSON.
+void report_not_object(FileSession& s, std::uint64_t index, std::uint64_t offset, char first) {
+  const bool json_like = first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9') ||
+                         first == 't' || first == 'f' || first == 'n';
+  s.record_issue(json_like ? "records_skipped_not_an_object" : "records_skipped_malformed_json", index, offset,
+                 json_like ? "not a JSON object" : "not valid JSON");
+}
+
+}  // namespace
+
 UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
     : options_(options),
       prefilter_(program.atoms),
@@ -58,12 +75,8 @@ bool UnitParser::prefiltered_out(FileSession& s, std::string_view raw) {
 }
 
 void UnitParser::parse_unit(FileSession& s, std::size_t begin, std::size_t end) {
-  const char first = s.data[begin];
-  if (first != '{') {
-    const bool json_like = first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9') ||
-                           first == 't' || first == 'f' || first == 'n';
-    s.record_issue(json_like ? "records_skipped_not_an_object" : "records_skipped_malformed_json",
-                   s.next_record++, begin, json_like ? "not a JSON object" : "not valid JSON");
+  if (s.data[begin] != '{') {
+    report_not_object(s, s.next_record++, begin, s.data[begin]);
     return;
   }
   if (s.kind == UnitKind::CloudWatch) {
@@ -83,13 +96,19 @@ void UnitParser::parse_record(FileSession& s, const char* base, std::size_t size
     return;
   }
   if (prefiltered_out(s, std::string_view(base, size))) return;
+  std::size_t first = 0;  // CloudWatch messages are not framed by json_scan
+  while (first < size && is_json_space(base[first])) ++first;
+  if (first == size || base[first] != '{') {
+    report_not_object(s, index, offset, first == size ? ' ' : base[first]);
+    return;
+  }
   ondemand::document doc;
   ondemand::object object;
   error_code error = parser_.iterate(base, size, allocated).get(doc);
   if (!error) error = doc.get_object().get(object);
   if (!error && s.kind == UnitKind::EventBridge) {
     error = object.find_field_unordered("detail").get_object().get(object);
-    if (error == simdjson::NO_SUCH_FIELD || error == simdjson::INCORRECT_TYPE) {
+    if (is_shape_error(error)) {
       s.record_issue("records_skipped_bad_envelope", index, offset, "EventBridge envelope without a \"detail\" object");
       return;
     }
@@ -127,7 +146,7 @@ void UnitParser::parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t
   if (!error) error = collect_log_events(doc, s.data.data(), control);
   if (error || control) {
     if (error) {
-      const bool shape = error == simdjson::NO_SUCH_FIELD || error == simdjson::INCORRECT_TYPE;
+      const bool shape = is_shape_error(error);
       s.record_issue(shape ? "records_skipped_bad_envelope" : reason_for(error), s.next_record++, begin,
                      shape ? "CloudWatch Logs payload without a \"logEvents\" array" : simdjson::error_message(error));
     }
@@ -144,25 +163,29 @@ void UnitParser::parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t
   }
 }
 
+// simdjson on-demand tolerates only NO_SUCH_FIELD and INCORRECT_TYPE: after any
+// other error the document is unusable, so those errors end the payload at once.
 error_code UnitParser::collect_log_events(ondemand::document& doc, const char* stream_begin, bool& control) {
   ondemand::object payload;
   if (error_code error = doc.get_object().get(payload)) return error;
   std::string_view message_type;
-  if (!payload.find_field_unordered("messageType").get_string().get(message_type)) {
-    control = message_type == "CONTROL_MESSAGE";  // CloudWatch's own keep-alive: no records
-    if (control) return simdjson::SUCCESS;
-  }
+  error_code error = payload.find_field_unordered("messageType").get_string().get(message_type);
+  if (error && !is_shape_error(error)) return error;
+  control = !error && message_type == "CONTROL_MESSAGE";  // CloudWatch's own keep-alive: no records
+  if (control) return simdjson::SUCCESS;
   ondemand::array events;
-  if (error_code error = payload.find_field_unordered("logEvents").get_array().get(events)) return error;
+  if ((error = payload.find_field_unordered("logEvents").get_array().get(events))) return error;
   for (auto element : events) {
     ondemand::value event;
-    if (error_code error = element.get(event)) return error;
+    if ((error = element.get(event))) return error;
     LogEvent entry;
     entry.byte_offset = static_cast<std::size_t>(event.raw_json_token().data() - stream_begin);
     std::string_view message;
     ondemand::object event_object;
-    if (!event.get_object().get(event_object) &&
-        !event_object.find_field_unordered("message").get_string().get(message)) {
+    error = event.get_object().get(event_object);
+    if (!error) error = event_object.find_field_unordered("message").get_string().get(message);
+    if (error && !is_shape_error(error)) return error;
+    if (!error) {
       entry.begin = messages_.size();
       entry.size = message.size();
       entry.ok = true;

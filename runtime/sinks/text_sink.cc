@@ -22,6 +22,21 @@ const char* severity_color(Severity s) {
   return "";
 }
 
+// Log strings come from possibly hostile accounts: control characters (ESC
+// sequences in a userAgent could rewrite the terminal) are shown escaped.
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
@@ -51,7 +66,7 @@ class TextSink : public AlertSink {
     if (options_.color) severity = fmt::format("{}{}\x1b[0m", severity_color(alert.severity), severity);
     text += fmt::format("{} {}  {}\n", severity, alert.rule_name, alert.title);
     std::string key;
-    for (std::size_t i = 0; i < alert.key.size(); ++i) key += (i ? ", " : "") + alert.key[i];
+    for (std::size_t i = 0; i < alert.key.size(); ++i) key += (i ? ", " : "") + printable(alert.key[i]);
     if (!key.empty()) text += fmt::format("         key    {}\n", key);
     if (alert.first_time_ms == alert.last_time_ms) {
       text += fmt::format("         time   {}\n", format_event_time(alert.time_ms));
@@ -63,7 +78,7 @@ class TextSink : public AlertSink {
     if (options_.alert_ids && !alert.alert_id.empty()) text += fmt::format("         id     {}\n", alert.alert_id);
     for (const auto& [name, value] : alert.fields) {
       std::string rendered = value.get().kind == Kind::String ? std::string(value.get().str()) : value.to_json();
-      text += fmt::format("         {:<6} {}\n", name, rendered);
+      text += fmt::format("         {:<6} {}\n", name, printable(rendered));
     }
     text += evidence_table(alert);
     return out_.write(text);
@@ -82,10 +97,10 @@ class TextSink : public AlertSink {
     std::string text = fmt::format("         {:<20}  {:<{}}  {:<{}}  {:<{}}  {:<20}  {}\n", "eventTime", "event",
                                    name_width, "region", region_width, "ip", ip_width, "accessKeyId", "error");
     for (const EventPtr& e : alert.events) {
-      std::string event = short_source(e->event_source) + ":" + e->event_name;
-      text += fmt::format("         {:<20}  {:<{}}  {:<{}}  {:<{}}  {:<20}  {}\n", e->event_time, event,
-                          name_width, e->aws_region, region_width, e->source_ip, ip_width, e->access_key_id,
-                          e->error_code.value_or("-"));
+      std::string event = printable(short_source(e->event_source) + ":" + e->event_name);
+      text += fmt::format("         {:<20}  {:<{}}  {:<{}}  {:<{}}  {:<20}  {}\n", printable(e->event_time), event,
+                          name_width, printable(e->aws_region), region_width, printable(e->source_ip), ip_width,
+                          printable(e->access_key_id), printable(e->error_code.value_or("-")));
     }
     return text;
   }

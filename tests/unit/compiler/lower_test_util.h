@@ -86,7 +86,8 @@ class TestRecord {
     simdjson::dom::parser parser;
     simdjson::dom::element root;
     REQUIRE(parser.parse(json).get(root) == simdjson::SUCCESS);
-    runtime::Value doc = json_to_value(root, arena_);
+    doc_ = json_to_value(root, arena_);
+    runtime::Value doc = doc_;
     for (const auto& path : program.fields) {
       runtime::Value v = doc;
       for (const std::string& key : path) {
@@ -102,9 +103,11 @@ class TestRecord {
   }
   const runtime::RecordView& view() const { return view_; }
   const runtime::Value& field(std::uint32_t slot) const { return values_[slot]; }
+  const runtime::Value& document() const { return doc_; }
 
  private:
   runtime::Arena arena_;
+  runtime::Value doc_;
   std::vector<runtime::Value> values_;
   runtime::RecordView view_;
 };

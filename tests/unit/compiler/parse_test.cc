@@ -4,7 +4,11 @@
 
 #include <tao/pegtl/contrib/analyze.hpp>
 
+#include <filesystem>
+
 #include "compiler/builtins.h"
+#include "compiler/compile.h"
+#include "compiler/format.h"
 #include "compiler/grammar.h"
 #include "compiler/parse.h"
 #include "test_util.h"
@@ -126,13 +130,14 @@ TEST_CASE("syntax errors speak the user's language") {
   struct Case { const char* source; const char* code; const char* message; };
   const Case cases[] = {
       {"package t\nsequence s {\n  within 10\n}\n", "E103", "expected a duration such as `10m` (units: ms, s, m, h, d); found end of line"},
-      {"package t\nh {\n  f(1, 2\n}\n", "E101", "`)` expected (to close `(` at 3:4); found `}`"},
+      {"package t\nh {\n  f(1, 2\n}\n", "E101", "expected `,` or `)` (to close `(` at 3:4); found `}`"},
       {"package t\nh {\n  a\n", "E102", "`}` expected (to close `{` at 2:3); statements are separated by new lines or `;`; found end of file"},
       {"package t\nh {\n  x := \"abc\n}\n", "E104", "unterminated string: expected `\"` before the end of the line; found end of line"},
       {"package t\nh {\n  x := \"a\\q\"\n}\n", "E104", "invalid escape in string; use \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX (or a raw string in backquotes); found `q`"},
       {"h { a }\n", "E101", "expected `package <name>` at the start of the file; found `h`"},
       {"package t\nh\n", "E101", "expected `:=` or `{` after the name of a helper or constant; found end of file"},
-      {"package t\nalert within {}\n", "E101", "expected a name; found `within`"},
+      {"package t\nalert within {}\n", "E108", "`within` is a keyword and cannot be used as a name"},
+      {"package t\nalert 5 {}\n", "E101", "expected a name; found `5`"},
       {"package t\nsequence s {\n  within 99999999999999999d\n}\n", "E103", "duration `99999999999999999d` is too large"},
       {"package t\nc := 99999999999999999999\n", "E107", "integer literal does not fit in 64 bits"},
       {"package t\n}\n", "E101", "expected a declaration: a helper, constant, `default`, `alert` or `sequence`; found `}`"},
@@ -212,6 +217,59 @@ TEST_CASE("spans are byte offsets") {
   CHECK(e.span.begin == 16);
   CHECK(e.span.end == 31);
   CHECK(e.children[0]->span.end == 21);
+}
+
+}  // namespace
+}  // namespace sesrules::compiler
+
+namespace sesrules::compiler {
+namespace {
+
+// Deterministic mutations of the golden inputs: the parser and checks must not
+// crash, and whatever parses cleanly must format idempotently.
+TEST_CASE("mutated inputs never crash the front end") {
+  std::vector<std::string> seeds;
+  for (const char* folder : {"/tests/golden/diag", "/tests/golden/fmt"}) {
+    std::string dir = std::string(SESRULES_SOURCE_DIR) + folder;
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".rules") seeds.push_back(testing::read_text(entry.path().string()));
+    }
+  }
+  REQUIRE(!seeds.empty());
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto next = [&state] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string alphabet = "{}()[]\",.:=#`\n ;ab_0-<>!\\";
+  for (int round = 0; round < 600; ++round) {
+    std::string text = seeds[next() % seeds.size()];
+    for (int edits = 1 + static_cast<int>(next() % 4); edits > 0 && !text.empty(); --edits) {
+      std::size_t at = next() % text.size();
+      switch (next() % 3) {
+        case 0: text.erase(at, 1 + next() % 8); break;
+        case 1: text.insert(at, 1, alphabet[next() % alphabet.size()]); break;
+        default: text[at] = alphabet[next() % alphabet.size()]; break;
+      }
+    }
+    CAPTURE(text);
+    CompileInput input;
+    input.files.emplace_back("m.rules", text);
+    input.lower = false;
+    CompileResult result = compile(std::move(input));
+    if (result.modules.size() != 1) continue;
+    Diagnostics diagnostics;
+    SourceFile file("m.rules", text);
+    std::optional<std::string> once = format_source(file, diagnostics);
+    if (!once) continue;
+    Diagnostics again_diagnostics;
+    std::optional<std::string> twice = format_source(SourceFile("m2.rules", *once), again_diagnostics);
+    REQUIRE(twice);
+    CHECK(*twice == *once);
+  }
 }
 
 }  // namespace

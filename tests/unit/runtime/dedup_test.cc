@@ -12,7 +12,8 @@ namespace {
 
 TEST_CASE("dedup: a repeated eventID is a duplicate") {
   struct Row { const char* id; std::int64_t t; bool first; };
-  const Row rows[] = {{"a", 0, true}, {"b", 5, true}, {"a", 0, false}, {"A", 0, true}, {"b", 7, false}, {"", 1, true}, {"", 1, false}};
+  const Row rows[] = {{"a", 0, true},  {"b", 5, true}, {"a", 0, false}, {"A", 0, true},
+                      {"b", 7, false}, {"", 1, true},  {"", 1, false}};
   EventIdDeduper dedup(1000);
   for (const Row& row : rows) {
     CAPTURE(row.id);

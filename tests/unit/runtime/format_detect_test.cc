@@ -75,3 +75,27 @@ TEST_CASE("skip_bom_and_space") {
   CHECK(rt::detail::skip_bom_and_space("{") == 0);
   CHECK(rt::detail::skip_bom_and_space("\xEF\xBB") == 0);
 }
+
+TEST_CASE("scan_string handles escapes on both sides of its short-string fast path") {
+  // Naive reference: walk byte by byte, skipping escaped bytes.
+  auto naive = [](const std::string& s) -> std::size_t {
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      if (s[i] == '"') return i + 1;
+      if (s[i] == '\\') ++i;
+    }
+    return std::string_view::npos;
+  };
+  for (std::size_t length = 0; length < 80; ++length) {
+    for (const char* insert : {"\\\"", "\\\\", "\\\\\\\"", "\\u0041"}) {
+      for (std::size_t at = 0; at <= length; at += 7) {
+        std::string body(length, 'x');
+        body.insert(at, insert);
+        const std::string text = "\"" + body + "\" tail";
+        CAPTURE(text);
+        REQUIRE(rt::detail::scan_string(text, 0) == naive(text));
+        const std::string open = "\"" + body;  // never closed
+        REQUIRE(rt::detail::scan_string(open, 0) == naive(open));
+      }
+    }
+  }
+}

@@ -50,3 +50,21 @@ TEST_CASE("Prefilter edge cases") {
   CHECK(filter.may_match("List0Things"));
   CHECK_FALSE(filter.may_match("List200Things"));
 }
+
+TEST_CASE("Prefilter agrees with a naive search on random inputs") {
+  const std::vector<std::string> atoms = {"GetSendQuota", "abcd", "Quota", "ListIdentities", "dcba", "zz"};
+  const rt::Prefilter filter(atoms);
+  std::uint32_t state = 12345;
+  auto next = [&] { state = state * 1103515245u + 12345u; return state >> 16; };
+  const std::string alphabet = "abcdzQuotaGetSend";
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const std::size_t length = next() % 64;
+    for (std::size_t i = 0; i < length; ++i) text.push_back(alphabet[next() % alphabet.size()]);
+    if (next() % 4 == 0) text.insert(next() % (text.size() + 1), atoms[next() % atoms.size()]);
+    bool naive = false;
+    for (const std::string& atom : atoms) naive = naive || text.find(atom) != std::string::npos;
+    CAPTURE(text);
+    REQUIRE(filter.contains_atom(text) == naive);
+  }
+}

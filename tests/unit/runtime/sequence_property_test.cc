@@ -107,7 +107,9 @@ void finish(const Program& program, SequenceEngine& engine, Outcome& outcome) {
   std::vector<SequenceMatch> out;
   engine.finish(out);
   record_matches(program, out, outcome);
-  for (std::uint32_t rule = 0; rule < program.rules.size(); ++rule) outcome.stats.push_back(stats_text(engine.stats(rule)));
+  for (std::uint32_t rule = 0; rule < program.rules.size(); ++rule) {
+    outcome.stats.push_back(stats_text(engine.stats(rule)));
+  }
 }
 
 // The driver loop the lead's evaluator runs: push, release, feed, advance.
