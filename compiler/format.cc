@@ -38,6 +38,14 @@ class Formatter {
     }
   }
 
+  // Comments before a top-level item keep their blank-line grouping, and a
+  // blank line between a comment block and the item stays (a file-head comment
+  // is not the item's doc comment).
+  void flush_item_comments(std::uint32_t offset) {
+    flush_comments(offset, 0, true);
+    if (!lines_.empty() && lines_.back().comment && !lines_.back().text.empty() && blank_line_before(offset)) blank();
+  }
+
   bool blank_line_before(std::uint32_t offset) const {
     const std::string& text = file_.text();
     std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
@@ -138,22 +146,22 @@ void Formatter::item(const Item& item) {
   switch (item.kind) {
     case Item::Kind::Constant: {
       const ConstantDecl& c = module_.constants[item.index];
-      flush_comments(c.span.begin, 0, false);
+      flush_item_comments(c.span.begin);
       emit(0, c.span.begin, c.name + " := ", c.value.get());
       break;
     }
     case Item::Kind::Default: {
       const DefaultDecl& d = module_.defaults[item.index];
-      flush_comments(d.span.begin, 0, false);
+      flush_item_comments(d.span.begin);
       emit(0, d.span.begin, "default " + d.name + " := ", d.value.get());
       break;
     }
     case Item::Kind::Helper:
-      flush_comments(module_.helpers[item.index].span.begin, 0, false);
+      flush_item_comments(module_.helpers[item.index].span.begin);
       helper(module_.helpers[item.index]);
       break;
     case Item::Kind::Detection:
-      flush_comments(module_.detections[item.index].span.begin, 0, false);
+      flush_item_comments(module_.detections[item.index].span.begin);
       detection(module_.detections[item.index]);
       break;
   }

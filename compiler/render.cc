@@ -45,10 +45,14 @@ std::size_t display_width(std::string_view line, std::size_t byte, int tab_width
   return width;
 }
 
+// Source lines go to terminals: other control characters print as `?` (one
+// column, so the carets stay aligned) instead of acting on the terminal.
 std::string expand_tabs(std::string_view line, int tab_width) {
   std::string out;
   for (char c : line) {
-    if (c == '\t') {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      out += '?';
+    } else if (c == '\t') {
       out.append(static_cast<std::size_t>(tab_width) - display_width(out, out.size(), tab_width) %
                                                            static_cast<std::size_t>(tab_width), ' ');
     } else {
@@ -60,6 +64,22 @@ std::string expand_tabs(std::string_view line, int tab_width) {
 
 constexpr std::size_t kMaxShownLine = 160;  // bytes of a source line shown around a marker
 constexpr std::size_t kWindowBefore = 40;
+
+// Messages quote user text (string literals): escape control characters.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static const char* const kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 struct Marker {
   std::size_t begin_byte;  // within the line
@@ -131,7 +151,7 @@ std::string snippet(const Diagnostic& d, const SourceFile& file, const RenderOpt
       std::size_t column = prefix.size() + display_width(shown, m.begin_byte, options.tab_width);
       std::size_t width =
           std::max<std::size_t>(1, prefix.size() + display_width(shown, m.end_byte, options.tab_width) - column);
-      std::string marks = std::string(width, m.underline) + (m.message.empty() ? "" : " " + m.message);
+      std::string marks = std::string(width, m.underline) + (m.message.empty() ? "" : " " + printable(m.message));
       const char* colour = m.underline == '^' ? severity_colour(d.severity) : "1;34";
       out += style.wrap("1;34", pad + " |") + " " + std::string(column, ' ') + style.wrap(colour, marks) + "\n";
     }
@@ -145,7 +165,7 @@ std::string render_text(const Diagnostic& d, std::span<const SourceFile> files, 
   Style style{options.color};
   std::string out = style.wrap("1", location(d, files) + ":") + " " +
                     style.wrap(severity_colour(d.severity), std::string(severity_name(d.severity)) + "[" + d.code + "]") +
-                    style.wrap("1", ": " + d.message) + "\n";
+                    style.wrap("1", ": " + printable(d.message)) + "\n";
   std::string pad = "  ";
   if (d.span.file < files.size()) {
     const SourceFile& file = files[d.span.file];
@@ -156,8 +176,12 @@ std::string render_text(const Diagnostic& d, std::span<const SourceFile> files, 
     }
     pad = std::string(std::to_string(last_line).size(), ' ');
   }
-  if (d.fix) out += style.wrap("1;34", pad + " =") + " " + style.wrap("1", "help") + ": " + d.fix->message + "\n";
-  for (const std::string& note : d.notes) out += style.wrap("1;34", pad + " =") + " " + style.wrap("1", "note") + ": " + note + "\n";
+  if (d.fix) {
+    out += style.wrap("1;34", pad + " =") + " " + style.wrap("1", "help") + ": " + printable(d.fix->message) + "\n";
+  }
+  for (const std::string& note : d.notes) {
+    out += style.wrap("1;34", pad + " =") + " " + style.wrap("1", "note") + ": " + printable(note) + "\n";
+  }
   return out;
 }
 

@@ -84,6 +84,13 @@ TEST_CASE("text rendering lines carets up under tabs and UTF-8") {
   all.add(d);
   all.add(Diagnostic::make(DiagCode::W104, Span{0, 0, 7}, "w"));
   CHECK(render_summary(all) == "1 error, 1 warning");
+  std::vector<SourceFile> hostile{SourceFile("h.rules", "package p\nx := \"\x1b[2J\" # \x07\n")};
+  Diagnostic escape = Diagnostic::make(DiagCode::W104, Span{0, 10, 11}, "constant `x` (\"\x1b[2J\") is never used");
+  std::string safe = render_text(escape, hostile);
+  CHECK(safe.find('\x1b') == std::string::npos);
+  CHECK(safe.find('\x07') == std::string::npos);
+  CHECK(safe.find("(\"\\x1b[2J\")") != std::string::npos);
+  CHECK(safe.find("2 | x := \"?[2J\" # ?") != std::string::npos);
   Diagnostic orphan = Diagnostic::make(DiagCode::E206, Span{7, 0, 1}, "no file");
   CHECK(render_text(orphan, files) == "<unknown>: error[E206]: no file\n");
 }
