@@ -158,33 +158,28 @@ class Merger {
 
   void take_matches() {
     for (SequenceMatch& match : matches_) {
-      const Rule& rule = program_->program().rules[match.rule];
-      Alert alert;
-      alert.rule = match.rule;
-      alert.rule_name = rule.name;
-      alert.title = rule.title;
-      alert.severity = rule.severity;
-      alert.key = match.key;
-      alert.time_ms = match.time_ms;
-      relations_.outputs(rule, match, alert);
-      order_evidence(match, alert);
+      Alert alert = alert_from_match(program_->program(), match);
+      relations_.outputs(program_->program().rules[match.rule], match, alert);
+      order_evidence(alert);
       alerts_.push_back(std::move(alert));
     }
     matches_.clear();
   }
 
-  static void order_evidence(const SequenceMatch& match, Alert& alert) {
-    std::vector<std::size_t> order(match.events.size());
+  // Evidence in time order (ties by eventID), steps kept aligned.
+  static void order_evidence(Alert& alert) {
+    std::vector<std::size_t> order(alert.events.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const EventRecord& x = *match.events[a];
-      const EventRecord& y = *match.events[b];
-      return x.time_ms != y.time_ms ? x.time_ms < y.time_ms : x.event_id < y.event_id;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return event_before(*alert.events[a], *alert.events[b]); });
+    std::vector<EventPtr> events;
+    std::vector<std::uint32_t> steps;
     for (std::size_t i : order) {
-      alert.events.push_back(match.events[i]);
-      alert.event_steps.push_back(i < match.steps.size() ? match.steps[i] : kWholeRule);
+      events.push_back(alert.events[i]);
+      steps.push_back(i < alert.event_steps.size() ? alert.event_steps[i] : kWholeRule);
     }
+    alert.events = std::move(events);
+    alert.event_steps = std::move(steps);
     if (!alert.events.empty()) {
       alert.first_time_ms = alert.events.front()->time_ms;
       alert.last_time_ms = alert.events.back()->time_ms;

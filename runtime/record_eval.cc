@@ -6,10 +6,11 @@ namespace sesrules::runtime {
 
 namespace {
 
-std::string slot_string(const RecordView& record, std::uint32_t slot) {
-  const Value& v = record.field(slot);
+std::string event_id_of(const RecordView& record) {
+  const Value& v = record.field(kSlotEventId);
   return v.kind == Kind::String ? std::string(v.str()) : std::string();
 }
+
 
 }  // namespace
 
@@ -96,10 +97,10 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
   if (touched_.empty()) return;
 
   MatchedRecord matched;
-  matched.event_id = slot_string(record, kSlotEventId);
+  matched.event_id = event_id_of(record);
   matched.time_ms = record.time_ms;
   matched.has_time = record.has_time;
-  EventPtr event = make_event(record, file_path);
+  EventPtr event = make_event_record(record, file_path);
   for (std::uint32_t rule_index : touched_) {
     if (program.rules[rule_index].kind == RuleKind::Single) {
       add_single(rule_index, record, event, matched);
@@ -111,27 +112,6 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
     step_mask_[rule_index] = 0;
   }
   if (!matched.singles.empty() || !matched.sequence_items.empty()) out.push_back(std::move(matched));
-}
-
-EventPtr RecordEvaluator::make_event(const RecordView& record, const std::string& file_path) const {
-  auto event = std::make_shared<EventRecord>();
-  event->time_ms = record.time_ms;
-  event->event_id = slot_string(record, kSlotEventId);
-  event->event_time = slot_string(record, kSlotEventTime);
-  event->event_source = slot_string(record, kSlotEventSource);
-  event->event_name = slot_string(record, kSlotEventName);
-  event->aws_region = slot_string(record, kSlotAwsRegion);
-  event->source_ip = slot_string(record, kSlotSourceIp);
-  event->user_arn = slot_string(record, kSlotUserArn);
-  event->access_key_id = slot_string(record, kSlotAccessKeyId);
-  event->recipient_account = slot_string(record, kSlotRecipientAccount);
-  const Value& error = record.field(kSlotErrorCode);
-  if (error.kind == Kind::String) event->error_code = std::string(error.str());
-  event->provenance = record.provenance;
-  event->file = file_path;
-  event->slots.reserve(record.fields.size());
-  for (const Value& v : record.fields) event->slots.emplace_back(v);
-  return event;
 }
 
 bool RecordEvaluator::compute_key(const Rule& rule, const RecordView& record, std::vector<std::string>& key) {
@@ -147,15 +127,9 @@ bool RecordEvaluator::compute_key(const Rule& rule, const RecordView& record, st
 void RecordEvaluator::add_single(std::uint32_t rule_index, const RecordView& record, const EventPtr& event,
                                  MatchedRecord& out) {
   const Rule& rule = program_->program().rules[rule_index];
-  Alert alert;
-  alert.rule = rule_index;
-  alert.rule_name = rule.name;
-  alert.title = rule.title;
-  alert.severity = rule.severity;
-  if (!rule.key_fns.empty() && !compute_key(rule, record, alert.key)) alert.key.clear();
-  alert.time_ms = alert.first_time_ms = alert.last_time_ms = record.time_ms;
-  alert.events.push_back(event);
-  alert.event_steps.push_back(kWholeRule);
+  std::vector<std::string> key;
+  if (!rule.key_fns.empty() && !compute_key(rule, record, key)) key.clear();
+  Alert alert = alert_from_event(program_->program(), rule_index, event, std::move(key));
   evaluate_outputs(vm_, arena_, rule, record, nullptr, alert);
   out.singles.push_back(std::move(alert));
 }

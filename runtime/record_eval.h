@@ -53,7 +53,6 @@ class RecordEvaluator {
 
  private:
   bool run_target(const DispatchTarget& target, const RecordView& record);
-  EventPtr make_event(const RecordView& record, const std::string& file_path) const;
   bool compute_key(const Rule& rule, const RecordView& record, std::vector<std::string>& key);
   void add_single(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out);
   void add_sequence(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out,
