@@ -1,0 +1,92 @@
+#include "distributed/kv.h"
+
+namespace sesrules::distributed {
+
+namespace {
+
+// JetStream's "wrong last sequence" error: the compare-and-set lost.
+constexpr int kWrongLastSequence = 10071;
+
+// The C client reports a lost compare-and-set only through the thread's last error
+// text ("wrong last sequence: N", JetStream error 10071).
+bool lost_compare_and_set(natsStatus status) {
+  if (status != NATS_ERR) return false;
+  const char* text = nats_GetLastError(nullptr);
+  return text != nullptr && (std::string_view(text).find("wrong last sequence") != std::string_view::npos ||
+                             std::string_view(text).find(std::to_string(kWrongLastSequence)) != std::string_view::npos);
+}
+
+}  // namespace
+
+Expected<KvBucket> KvBucket::open_or_create(const NatsConnection& connection, const KvBucketOptions& options) {
+  auto existing = open(connection, options.bucket);
+  if (existing.ok()) return existing;
+  kvConfig config;
+  kvConfig_Init(&config);
+  config.Bucket = options.bucket.c_str();
+  config.History = static_cast<uint8_t>(options.history);
+  config.TTL = static_cast<int64_t>(options.ttl_ms) * 1000 * 1000;  // nanoseconds (the stream's MaxAge)
+  config.StorageType = options.memory ? js_MemoryStorage : js_FileStorage;
+  kvStore* raw = nullptr;
+  natsStatus s = js_CreateKeyValue(&raw, connection.js(), &config);
+  KvBucket bucket;
+  bucket.name_ = options.bucket;
+  bucket.store_.reset(raw);
+  if (s != NATS_OK) return nats_error("create KV bucket " + options.bucket, s);
+  return bucket;
+}
+
+Expected<KvBucket> KvBucket::open(const NatsConnection& connection, const std::string& name) {
+  kvStore* raw = nullptr;
+  natsStatus s = js_KeyValue(&raw, connection.js(), name.c_str());
+  KvBucket bucket;
+  bucket.name_ = name;
+  bucket.store_.reset(raw);
+  if (s != NATS_OK) return nats_error("open KV bucket " + name, s);
+  return bucket;
+}
+
+Expected<std::optional<KvEntry>> KvBucket::get(const std::string& key) {
+  kvEntry* raw = nullptr;
+  natsStatus s = kvStore_Get(&raw, store_.get(), key.c_str());
+  KvEntryHandle entry(raw);
+  if (s == NATS_NOT_FOUND) return std::optional<KvEntry>();
+  if (s != NATS_OK) return nats_error("get " + name_ + "/" + key, s);
+  KvEntry out;
+  const void* data = kvEntry_Value(entry.get());
+  if (data != nullptr) out.value.assign(static_cast<const char*>(data), static_cast<std::size_t>(kvEntry_ValueLen(entry.get())));
+  out.revision = kvEntry_Revision(entry.get());
+  return std::optional<KvEntry>(std::move(out));
+}
+
+Expected<WriteResult> KvBucket::create(const std::string& key, std::string_view value) {
+  uint64_t revision = 0;
+  natsStatus s = kvStore_Create(&revision, store_.get(), key.c_str(), value.data(), static_cast<int>(value.size()));
+  if (s == NATS_OK) return WriteResult{WriteOutcome::Written, revision};
+  if (lost_compare_and_set(s)) return WriteResult{WriteOutcome::AlreadyExists, 0};
+  return nats_error("create " + name_ + "/" + key, s);
+}
+
+Expected<WriteResult> KvBucket::update(const std::string& key, std::string_view value, std::uint64_t expected_revision) {
+  uint64_t revision = 0;
+  natsStatus s = kvStore_Update(&revision, store_.get(), key.c_str(), value.data(), static_cast<int>(value.size()),
+                                expected_revision);
+  if (s == NATS_OK) return WriteResult{WriteOutcome::Written, revision};
+  if (lost_compare_and_set(s)) return WriteResult{WriteOutcome::RevisionMismatch, 0};
+  return nats_error("update " + name_ + "/" + key + " at revision " + std::to_string(expected_revision), s);
+}
+
+Expected<std::uint64_t> KvBucket::put(const std::string& key, std::string_view value) {
+  uint64_t revision = 0;
+  natsStatus s = kvStore_Put(&revision, store_.get(), key.c_str(), value.data(), static_cast<int>(value.size()));
+  if (s != NATS_OK) return nats_error("put " + name_ + "/" + key, s);
+  return revision;
+}
+
+Status KvBucket::remove(const std::string& key) {
+  natsStatus s = kvStore_Delete(store_.get(), key.c_str());
+  if (s != NATS_OK) return nats_error("delete " + name_ + "/" + key, s);
+  return {};
+}
+
+}  // namespace sesrules::distributed
