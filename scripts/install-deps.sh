@@ -11,4 +11,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   tao-pegtl-dev libsimdjson-dev libfmt-dev doctest-dev libcli11-dev \
   libre2-dev libdeflate-dev libdeflate-tools zlib1g-dev \
   python3 jq gzip \
+  nats-server libnats-dev \
   "$@"
