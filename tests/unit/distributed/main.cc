@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "nats_test_env.h"
+
 int main(int argc, char** argv) {
   const char* url = std::getenv("SESRULES_NATS_URL");
   if (url == nullptr || *url == '\0') {
@@ -16,6 +18,7 @@ int main(int argc, char** argv) {
   }
   doctest::Context context(argc, argv);
   int code = context.run();
+  sesrules::distributed::test::shared_slot().reset();
   nats_Close();  // frees the C client's library-wide state (threads, timers) for LSan
   return code;
 }

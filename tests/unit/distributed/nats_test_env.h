@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "distributed/nats_connection.h"
@@ -31,18 +32,24 @@ inline NatsConnection connect_or_fail(const std::string& name = "distributed_tes
   return std::move(connection.value());
 }
 
-// The process-wide connection with the topology in place.
+// The process-wide connection with the topology in place; main() drops it before
+// nats_Close so that the C client can free everything.
+inline std::unique_ptr<NatsConnection>& shared_slot() {
+  static std::unique_ptr<NatsConnection> slot;
+  return slot;
+}
+
 inline NatsConnection& shared_connection() {
-  static NatsConnection connection = [] {
-    NatsConnection c = connect_or_fail();
+  auto& slot = shared_slot();
+  if (!slot) {
+    slot = std::make_unique<NatsConnection>(connect_or_fail());
     TopologyOptions options;
     options.partitions = partitions();
     options.memory = true;
-    Status s = ensure_topology(c, options);
+    Status s = ensure_topology(*slot, options);
     if (!s.ok()) FAIL(s.message());
-    return c;
-  }();
-  return connection;
+  }
+  return *slot;
 }
 
 }  // namespace sesrules::distributed::test
