@@ -1,25 +1,16 @@
 #include "distributed/alert_publisher.h"
 
-#include <cstdio>
-
 #include "distributed/partitioning.h"
 #include "runtime/sinks/sinks.h"
 
 namespace sesrules::distributed {
 
 std::string suppression_key(const runtime::Alert& alert) {
-  // Length-prefixed so ("ab","c") and ("a","bc") differ.
-  std::string material;
-  auto add = [&material](std::string_view part) {
-    material += std::to_string(part.size());
-    material += ':';
-    material += part;
-  };
-  add(alert.rule_name);
-  for (const auto& part : alert.key) add(part);
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(material)));
-  return hex;
+  // The alert-id hash over rule and key only: no evidence, a fixed "version".
+  runtime::Alert identity;
+  identity.rule_name = alert.rule_name;
+  identity.key = alert.key;
+  return runtime::compute_alert_id(identity, "suppression-key").substr(0, 16);
 }
 
 Expected<PublishResult> AlertPublisher::publish(const runtime::Alert& alert) {

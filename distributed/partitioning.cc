@@ -5,20 +5,12 @@
 
 namespace sesrules::distributed {
 
+// 32-bit on purpose: it must equal the server's partition() hash (Go's fnv.New32a).
 std::uint32_t fnv1a32(std::string_view bytes) {
   std::uint32_t hash = 2166136261u;
   for (unsigned char c : bytes) {
     hash ^= c;
     hash *= 16777619u;
-  }
-  return hash;
-}
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 1099511628211ull;
   }
   return hash;
 }

@@ -18,7 +18,6 @@ inline constexpr const char* kAlertPrefix = "ct.alerts";
 inline constexpr const char* kBackfillSubject = "ct.backfill.shards";
 
 std::uint32_t fnv1a32(std::string_view bytes);
-std::uint64_t fnv1a64(std::string_view bytes);
 
 int partition_of(std::string_view account, int partitions);
 
