@@ -12,8 +12,8 @@
 namespace sesrules::distributed {
 namespace {
 
-std::vector<WorkItem> fetch_some(WorkQueueConsumer& consumer, int batch) {
-  auto items = consumer.fetch(batch, 5000);
+std::vector<WorkItem> fetch_some(WorkQueueConsumer& consumer, int batch, int timeout_ms = 5000) {
+  auto items = consumer.fetch(batch, timeout_ms);
   if (!items.ok()) FAIL(items.status().message());
   return std::move(items.value());
 }
@@ -47,7 +47,36 @@ TEST_CASE("work queue: ack, nak, redelivery after ack wait, in progress") {
     }
   }
   CHECK(redelivered == std::multiset<std::string>{"shard-b", "shard-c"});
-  CHECK(fetch_some(consumer.value(), 3).empty());  // a was never redelivered; all removed
+  CHECK(fetch_some(consumer.value(), 3, 300).empty());  // a was never redelivered; all removed
+}
+
+TEST_CASE("work queue: workers sharing the durable split the shards, each handed out once") {
+  NatsConnection& connection = test::shared_connection();
+  NatsConnection second = test::connect_or_fail("second-worker");
+  // Its own subject: a work-queue stream refuses two consumers with overlapping filters.
+  const std::string subject = "ct.backfill.test_shared";
+  const WorkQueueOptions options{kBackfillStream, "test_shared", subject, 30000, -1};
+  auto one = WorkQueueConsumer::open(connection, options);
+  auto two = WorkQueueConsumer::open(second, options);
+  REQUIRE_MESSAGE(one.ok(), one.status().message());
+  REQUIRE_MESSAGE(two.ok(), two.status().message());
+  std::set<std::string> expected;
+  for (int i = 0; i < 20; ++i) {
+    std::string shard = "shared-" + std::to_string(i);
+    expected.insert(shard);
+    REQUIRE(publish(connection, subject, shard).ok());
+  }
+  std::multiset<std::string> done;
+  for (int round = 0; round < 40 && done.size() < expected.size(); ++round) {
+    for (WorkQueueConsumer* consumer : {&one.value(), &two.value()}) {
+      for (WorkItem& item : fetch_some(*consumer, 3, 300)) {
+        done.insert(item.message().data);
+        REQUIRE(item.ack().ok());
+      }
+    }
+  }
+  CHECK(std::set<std::string>(done.begin(), done.end()) == expected);
+  CHECK(done.size() == expected.size());  // none handed out twice
 }
 
 }  // namespace
