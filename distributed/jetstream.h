@@ -51,7 +51,8 @@ class AsyncPublisher {
 
   // Queues one message; blocks (stalls) while the window is full.
   Status publish(const std::string& subject, std::string_view data, const Headers& headers = {});
-  // Waits for every outstanding ack; an error names the first failed message.
+  // Waits for every outstanding ack; an error names the first failed message and
+  // stays (sticky): a bulk load that lost a message must not report success later.
   Status flush(int timeout_ms = 30000);
   Counts counts() const;
 
