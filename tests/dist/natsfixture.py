@@ -71,6 +71,8 @@ class NatsServer:
         config = os.path.join(self.tmpdir, "server.conf")
         with open(config, "w") as out:
             out.write("listen: 127.0.0.1:%d\n" % self.port)
+            # Checkpoints (reorder buffer + per-key state) can outgrow the 1 MB default.
+            out.write("max_payload: 8MB\n")
             out.write('jetstream { store_dir: "%s" }\n' % os.path.join(self.tmpdir, "js"))
             out.write(mapping_config(self.partitions))
         self.log = open(os.path.join(self.tmpdir, "server.log"), "w")
