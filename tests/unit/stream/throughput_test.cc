@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
 #include "stream_fixture.h"
 
@@ -11,8 +13,8 @@ namespace sesrules::stream_test {
 
 TEST_CASE("throughput and snapshot size at 100k records" * doctest::skip()) {
   auto program = load_pack();
-  GroundTruth truth = run_eval(program, {generated_logs(190000, 64, 5)});
-  REQUIRE(truth.records.size() >= 100000);
+  GroundTruth truth = run_eval(program, {generated_logs(300000, 64, 5)});
+  REQUIRE_MESSAGE(truth.records.size() >= 100000, truth.records.size());
   truth.records.resize(100000);
   rt::stream::PartitionProcessor processor(program, rt::stream::ProcessorOptions{});
   std::size_t alerts = 0;
@@ -33,6 +35,23 @@ TEST_CASE("throughput and snapshot size at 100k records" * doctest::skip()) {
   MESSAGE("snapshot " << snapshot.size() << " bytes in " << snap_seconds * 1e3 << " ms; live keys "
                       << counters.at("sequence_live_keys") << ", reorder held " << counters.at("reorder_held")
                       << ", dedup remembered " << counters.at("dedup_remembered"));
+}
+
+}  // namespace sesrules::stream_test
+
+namespace sesrules::stream_test {
+
+// Writes the fuzz seed tests/fuzz/seeds/fuzz_snapshot/examples.ckpt (skipped by
+// default; rerun after a format change):
+//   build/release/tests/stream_tests -tc='*fuzz seed*' --no-skip
+TEST_CASE("write the fuzz seed snapshot" * doctest::skip()) {
+  auto program = load_pack();
+  GroundTruth truth = run_eval(program, {SESRULES_SOURCE_DIR "/examples/logs"});
+  rt::stream::PartitionProcessor processor(program, rt::stream::ProcessorOptions{});
+  for (std::size_t i = 0; i < truth.records.size() && i < 60; ++i) processor.on_record(truth.records[i].json, i);
+  const std::string dir = SESRULES_SOURCE_DIR "/tests/fuzz/seeds/fuzz_snapshot";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/examples.ckpt", std::ios::binary) << processor.snapshot();
 }
 
 }  // namespace sesrules::stream_test
