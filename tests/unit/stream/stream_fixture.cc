@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 #include "compiler/compile.h"
 #include "runtime/evaluate.h"
@@ -56,16 +57,19 @@ std::string generated_logs(int events, int accounts, int seed) {
   std::filesystem::remove_all(base);
   const std::string command = "python3 " SESRULES_SOURCE_DIR "/tests/dist/gen_ses_stream.py --out " + base.string() +
                               " --events " + std::to_string(events) + " --accounts " + std::to_string(accounts) +
-                              " --seed " + std::to_string(seed) + " > /dev/null";
+                              " --seed " + std::to_string(seed) + " --shuffled " + shuffled_logs(base.string()) +
+                              " > /dev/null";
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "failed: " << command);
   dir = base.string();
   return dir;
 }
 
-GroundTruth run_eval(std::shared_ptr<const rt::LoadedProgram> program, const std::vector<std::string>& paths) {
+GroundTruth run_eval(std::shared_ptr<const rt::LoadedProgram> program, const std::vector<std::string>& paths,
+                     std::int64_t max_lateness_ms) {
   GroundTruth truth;
   rt::EvalOptions options;
   options.threads = 2;
+  options.max_lateness_ms = max_lateness_ms;
   rt::EvalCallbacks callbacks;
   callbacks.on_sequence_record = [&](const rt::SequenceRecordInfo& info) {
     truth.records.push_back({std::string(info.raw_json), std::string(info.event_id),
@@ -98,14 +102,20 @@ std::vector<std::string> sorted_ids(const std::vector<rt::Alert>& alerts) {
 
 std::vector<std::string> run_partitioned(std::shared_ptr<const rt::LoadedProgram> program,
                                          const std::vector<StreamRecord>& records, std::int64_t end_ms,
-                                         std::uint32_t partitions) {
+                                         std::uint32_t partitions, rt::stream::ProcessorOptions options,
+                                         bool forward_watermarks) {
   std::vector<rt::stream::PartitionProcessor> processors;
-  for (std::uint32_t i = 0; i < partitions; ++i) processors.emplace_back(program, rt::stream::ProcessorOptions{});
+  for (std::uint32_t i = 0; i < partitions; ++i) processors.emplace_back(program, options);
   std::vector<rt::Alert> alerts;
   auto take = [&](rt::stream::PartitionProcessor& p) {
     for (rt::Alert& alert : p.take_alerts()) alerts.push_back(std::move(alert));
   };
+  std::int64_t max_time = std::numeric_limits<std::int64_t>::min();
   for (std::size_t i = 0; i < records.size(); ++i) {
+    if (forward_watermarks && i > 0) {
+      for (auto& p : processors) p.on_watermark(max_time, false);
+    }
+    max_time = std::max(max_time, records[i].time_ms);
     auto& processor = processors[partition_of(records[i].account, partitions)];
     processor.on_record(records[i].json, i);
     take(processor);

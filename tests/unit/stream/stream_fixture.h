@@ -21,8 +21,10 @@ namespace rt = sesrules::runtime;
 using PackEdit = std::function<std::string(const std::string&, const std::string&)>;
 std::shared_ptr<const rt::LoadedProgram> load_pack(const PackEdit& edit = {});
 
-// Generates `events` records into a fresh temp dir (once per argument set).
+// Generates `events` records into a fresh temp dir (once per argument set); the
+// same records in random order are in shuffled_logs(dir) (a JSON Lines file).
 std::string generated_logs(int events, int accounts, int seed);
+inline std::string shuffled_logs(const std::string& dir) { return dir + ".shuffled.jsonl"; }
 
 struct StreamRecord {
   std::string json, event_id, account;
@@ -34,15 +36,19 @@ struct GroundTruth {
   std::vector<std::string> alert_ids;     // sequence-rule alerts of eval, sorted
   std::int64_t end_ms = 0;                // last sequence-record time
 };
-GroundTruth run_eval(std::shared_ptr<const rt::LoadedProgram> program, const std::vector<std::string>& paths);
+GroundTruth run_eval(std::shared_ptr<const rt::LoadedProgram> program, const std::vector<std::string>& paths,
+                     std::int64_t max_lateness_ms = rt::stream::ProcessorOptions{}.max_lateness_ms);
 
 std::uint32_t partition_of(const std::string& account, std::uint32_t partitions);   // fnv1a-32 mod n
 
 // Feeds each record to its partition's processor (position = index in `records`),
-// then the final watermark; returns the sorted alert ids.
+// then the final watermark; returns the sorted alert ids. With
+// `forward_watermarks`, every partition gets the maximum record time seen so far
+// before each record, as an adapter forwarding ingest's watermark would.
 std::vector<std::string> run_partitioned(std::shared_ptr<const rt::LoadedProgram> program,
                                          const std::vector<StreamRecord>& records, std::int64_t end_ms,
-                                         std::uint32_t partitions);
+                                         std::uint32_t partitions, rt::stream::ProcessorOptions options = {},
+                                         bool forward_watermarks = false);
 
 std::vector<std::string> sorted_ids(const std::vector<rt::Alert>& alerts);
 
