@@ -3,6 +3,7 @@
 // Tested by dedup_test.cc.
 #include "runtime/dedup.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace sesrules::runtime {
@@ -17,6 +18,20 @@ bool EventIdDeduper::first_time(std::string_view event_id, std::int64_t time_ms)
   }
   by_time_.emplace(time_ms, &it->first);
   return true;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> EventIdDeduper::entries() const {
+  std::vector<std::pair<std::string, std::int64_t>> out(seen_.begin(), seen_.end());
+  std::sort(out.begin(), out.end());  // hash order is not stable across builds
+  return out;
+}
+
+void EventIdDeduper::restore(const std::vector<std::pair<std::string, std::int64_t>>& entries,
+                             std::uint64_t duplicates) {
+  seen_.clear();
+  by_time_ = {};
+  for (const auto& [id, time] : entries) first_time(id, time);
+  duplicates_ = duplicates;
 }
 
 void EventIdDeduper::expire(std::int64_t watermark_ms) {

@@ -28,6 +28,10 @@ class EventIdDeduper {
   void expire(std::int64_t watermark_ms);
   std::size_t size() const { return seen_.size(); }
 
+  // For checkpoints: the remembered (eventID, time) pairs, and the state back.
+  std::vector<std::pair<std::string, std::int64_t>> entries() const;
+  void restore(const std::vector<std::pair<std::string, std::int64_t>>& entries, std::uint64_t duplicates);
+
  private:
   using Entry = std::pair<std::int64_t, const std::string*>;   // (time, key in seen_)
   struct Later {

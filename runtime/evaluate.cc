@@ -6,9 +6,8 @@
 #include <mutex>
 #include <thread>
 
-#include "runtime/dedup.h"
 #include "runtime/record_eval.h"
-#include "runtime/reorder.h"
+#include "runtime/sequence_pipeline.h"
 
 namespace sesrules::runtime {
 
@@ -24,103 +23,29 @@ struct FileResult {
   std::map<std::string, std::uint64_t> counters;
 };
 
-// Evaluates relation conditions with the VM on captured events (main thread only).
-class VmRelations : public RelationEvaluator {
- public:
-  VmRelations(std::shared_ptr<const LoadedProgram> program, bool coverage) : program_(program), vm_(program) {
-    if (coverage) {
-      coverage_.assign(program->program().code.size(), 0);
-      vm_.set_coverage(&coverage_);
-    }
-  }
-  const std::vector<std::uint64_t>& coverage() const { return coverage_; }
-
-  bool relation_holds(std::uint32_t rule_index, std::uint32_t step, const EventRecord& candidate,
-                      std::span<const EventRecord* const> matched) override {
-    const Rule& rule = program_->program().rules[rule_index];
-    arena_.reset();
-    RecordView view = view_of(candidate, record_values_);
-    fill_captures(rule, [&](std::uint32_t s) { return s < matched.size() ? matched[s] : nullptr; });
-    CaptureFrame frame{capture_values_};
-    return vm_.holds(rule.steps[step].relation_fn, view, arena_, &frame);
-  }
-
-  // Output fields of a sequence match: `input` is the completing event.
-  void outputs(const Rule& rule, const SequenceMatch& match, Alert& alert) {
-    if (rule.outputs.empty() || match.events.empty()) return;
-    arena_.reset();
-    RecordView view = view_of(*match.events.back(), record_values_);
-    fill_captures(rule, [&](std::uint32_t s) -> const EventRecord* {
-      for (std::size_t i = 0; i < match.steps.size(); ++i) {
-        if (match.steps[i] == s) return match.events[i].get();
-      }
-      return nullptr;
-    });
-    CaptureFrame frame{capture_values_};
-    evaluate_outputs(vm_, arena_, rule, view, &frame, alert);
-  }
-
- private:
-  static RecordView view_of(const EventRecord& event, std::vector<Value>& values) {
-    values.clear();
-    for (const OwnedValue& v : event.slots) values.push_back(v.get());
-    RecordView view;
-    view.fields = values;
-    view.provenance = event.provenance;
-    view.time_ms = event.time_ms;
-    view.has_time = true;
-    return view;
-  }
-
-  template <typename StepEvent>
-  void fill_captures(const Rule& rule, StepEvent step_event) {
-    capture_values_.clear();
-    for (const Capture& capture : rule.captures) {
-      const EventRecord* event = step_event(capture.step);
-      capture_values_.push_back(event && capture.slot < event->slots.size() ? event->slots[capture.slot].get()
-                                                                          : Value::undefined());
-    }
-  }
-
-  std::shared_ptr<const LoadedProgram> program_;
-  Vm vm_;
-  Arena arena_;
-  std::vector<Value> record_values_;
-  std::vector<Value> capture_values_;
-  std::vector<std::uint64_t> coverage_;
-};
-
 // The single-threaded half: dedup, reorder, sequence engine, alert collection.
 class Merger {
  public:
-  Merger(std::shared_ptr<const LoadedProgram> program, const EvalOptions& options, RunSummary& summary)
+  Merger(std::shared_ptr<const LoadedProgram> program, const EvalOptions& options, RunSummary& summary,
+         const EvalCallbacks& callbacks)
       : program_(program),
         options_(options),
         summary_(summary),
-        relations_(program, options.coverage),
-        engine_(program->program(), relations_, options.limits),
-        reorder_(options.max_lateness_ms),
-        dedup_(options.max_lateness_ms) {}
+        callbacks_(callbacks),
+        pipeline_(program, options.max_lateness_ms, options.limits, options.coverage) {}
 
   void consume(FileResult& result) {
     for (MatchedRecord& record : result.records) consume_record(record);
-    std::vector<PendingEvent> released;
-    reorder_.release(released);
-    feed(released);
-    engine_.advance_watermark(reorder_.watermark(), matches_);
-    dedup_.expire(reorder_.watermark());
-    take_matches();
+    pipeline_.advance();
+    pipeline_.take_alerts(alerts_);
   }
 
   std::vector<Alert> finish() {
-    std::vector<PendingEvent> released;
-    reorder_.drain(released);
-    feed(released);
-    engine_.finish(matches_);
-    take_matches();
-    summary_.counters["events_late"] += reorder_.late();
-    summary_.counters["events_duplicate"] += dedup_.duplicates();
-    summary_.peak_reorder_buffer = reorder_.peak_size();
+    pipeline_.finish(std::nullopt);
+    pipeline_.take_alerts(alerts_);
+    summary_.counters["events_late"] += pipeline_.reorder().late();
+    summary_.counters["events_duplicate"] += pipeline_.dedup().duplicates();
+    summary_.peak_reorder_buffer = pipeline_.reorder().peak_size();
     collect_sequence_stats();
     std::sort(alerts_.begin(), alerts_.end(), [](const Alert& a, const Alert& b) { return alert_less(a, b); });
     suppress_singles();
@@ -130,7 +55,7 @@ class Merger {
       ++summary_.alerts_per_rule[alert.rule_name];
     }
     summary_.alerts = alerts_.size();
-    const auto& hits = relations_.coverage();
+    const auto& hits = pipeline_.relations().coverage();
     if (summary_.coverage.size() < hits.size()) summary_.coverage.resize(hits.size(), 0);
     for (std::size_t i = 0; i < hits.size(); ++i) summary_.coverage[i] += hits[i];
     return std::move(alerts_);
@@ -138,52 +63,17 @@ class Merger {
 
  private:
   void consume_record(MatchedRecord& record) {
-    if (!record.event_id.empty() && record.has_time && !dedup_.first_time(record.event_id, record.time_ms)) return;
+    if (callbacks_.on_sequence_record && !record.sequence_items.empty()) report_sequence_record(record);
+    if (!pipeline_.admit(record)) return;
     for (Alert& alert : record.singles) alerts_.push_back(std::move(alert));
-    if (record.sequence_items.empty()) return;
-    PendingEvent pending;
-    pending.time_ms = record.time_ms;
-    pending.event_id = record.event_id;
-    pending.seq = seq_++;
-    pending.items = std::move(record.sequence_items);
-    reorder_.push(std::move(pending));  // a late event is counted by the buffer
+    pipeline_.push(record);
   }
 
-  void feed(std::vector<PendingEvent>& released) {
-    for (PendingEvent& pending : released) {
-      for (const SequenceEvent& item : pending.items) engine_.on_event(item, matches_);
-    }
-    released.clear();
-  }
-
-  void take_matches() {
-    for (SequenceMatch& match : matches_) {
-      Alert alert = alert_from_match(program_->program(), match);
-      relations_.outputs(program_->program().rules[match.rule], match, alert);
-      order_evidence(alert);
-      alerts_.push_back(std::move(alert));
-    }
-    matches_.clear();
-  }
-
-  // Evidence in time order (ties by eventID), steps kept aligned.
-  static void order_evidence(Alert& alert) {
-    std::vector<std::size_t> order(alert.events.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return event_before(*alert.events[a], *alert.events[b]); });
-    std::vector<EventPtr> events;
-    std::vector<std::uint32_t> steps;
-    for (std::size_t i : order) {
-      events.push_back(alert.events[i]);
-      steps.push_back(i < alert.event_steps.size() ? alert.event_steps[i] : kWholeRule);
-    }
-    alert.events = std::move(events);
-    alert.event_steps = std::move(steps);
-    if (!alert.events.empty()) {
-      alert.first_time_ms = alert.events.front()->time_ms;
-      alert.last_time_ms = alert.events.back()->time_ms;
-    }
+  // Before dedup: a consumer of these records runs the same dedup itself.
+  void report_sequence_record(const MatchedRecord& record) {
+    const EventRecord& event = *record.sequence_items.front().event;
+    callbacks_.on_sequence_record(
+        SequenceRecordInfo{record.raw_json, record.event_id, record.time_ms, event.recipient_account, event.aws_region});
   }
 
   // Single-event rules with `by` + `suppress`: one alert per key and period.
@@ -212,7 +102,7 @@ class Merger {
     const Program& program = program_->program();
     for (std::uint32_t i = 0; i < program.rules.size(); ++i) {
       if (program.rules[i].kind == RuleKind::Single) continue;
-      const SequenceStats& stats = engine_.stats(i);
+      const SequenceStats& stats = pipeline_.engine().stats(i);
       summary_.counters["sequence_keys_evicted"] += stats.evicted_keys;
       summary_.counters["alerts_suppressed"] += stats.suppressed;
       summary_.counters["absence_pending_at_end"] += stats.absence_pending_at_end;
@@ -223,13 +113,9 @@ class Merger {
   std::shared_ptr<const LoadedProgram> program_;
   const EvalOptions& options_;
   RunSummary& summary_;
-  VmRelations relations_;
-  SequenceEngine engine_;
-  ReorderBuffer reorder_;
-  EventIdDeduper dedup_;
-  std::vector<SequenceMatch> matches_;
+  const EvalCallbacks& callbacks_;
+  SequencePipeline pipeline_;
   std::vector<Alert> alerts_;
-  std::uint64_t seq_ = 0;
 };
 
 bool in_time_filter(const RecordView& record, const EvalOptions& options) {
@@ -244,11 +130,11 @@ bool in_time_filter(const RecordView& record, const EvalOptions& options) {
 class Worker {
  public:
   Worker(std::shared_ptr<const LoadedProgram> program, std::shared_ptr<const DispatchIndex> dispatch,
-         const EvalOptions& options)
+         const EvalOptions& options, bool keep_raw_json)
       : options_(options),
         reader_(program->program(), options.reader),
         evaluator_(program, std::move(dispatch),
-                   RecordEvalOptions{options.rule_enabled, options.profile, options.coverage}) {}
+                   RecordEvalOptions{options.rule_enabled, options.profile, options.coverage, keep_raw_json}) {}
 
   FileResult run(const InputFile& file, std::uint32_t index) {
     FileResult result;
@@ -363,10 +249,11 @@ Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, cons
   auto dispatch = std::make_shared<const DispatchIndex>(program->program());
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, inputs.files.size())));
+  const bool keep_raw_json = static_cast<bool>(callbacks.on_sequence_record);
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(program, dispatch, options));
+  for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(program, dispatch, options, keep_raw_json));
 
-  Merger merger(program, options, summary);
+  Merger merger(program, options, summary, callbacks);
   Progress progress;
   progress.files_total = inputs.files.size();
   for (const InputFile& file : inputs.files) progress.bytes_total += file.size;

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/alert.h"
@@ -57,9 +58,22 @@ struct Progress {
   double elapsed_seconds = 0;
 };
 
+// A record that can advance some sequence step (its local predicate, or `until`,
+// held for a sequence rule, with a defined key). Valid during the callback only.
+struct SequenceRecordInfo {
+  std::string_view raw_json;          // the record's text as read (one CloudTrail record)
+  std::string_view event_id;
+  std::int64_t time_ms = 0;
+  std::string_view recipient_account_id;
+  std::string_view aws_region;
+};
+
 struct EvalCallbacks {
   std::function<void(const ReadIssue&)> on_issue;       // damaged input units (already counted)
   std::function<void(const Progress&)> on_progress;
+  // Every sequence record, in input order (deterministic at any thread count),
+  // duplicates included: `sesrules ingest` publishes exactly these.
+  std::function<void(const SequenceRecordInfo&)> on_sequence_record;
 };
 
 // Runs `program` over `inputs`. Alerts go to `sink` in deterministic order.

@@ -48,6 +48,7 @@ struct RecordView {
   Provenance provenance;
   std::int64_t time_ms = 0;         // eventTime parsed; valid when has_time
   bool has_time = false;
+  std::string_view raw;             // the record's JSON text (EventBridge: the envelope)
 
   const Value& field(std::uint32_t slot) const { return fields[slot]; }
 };

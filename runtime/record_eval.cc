@@ -111,6 +111,7 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
     until_hit_[rule_index] = 0;
     step_mask_[rule_index] = 0;
   }
+  if (options_.keep_raw_json && !matched.sequence_items.empty()) matched.raw_json = record.raw;
   if (!matched.singles.empty() || !matched.sequence_items.empty()) out.push_back(std::move(matched));
 }
 

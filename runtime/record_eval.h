@@ -28,12 +28,14 @@ struct MatchedRecord {
   bool has_time = false;
   std::vector<Alert> singles;
   std::vector<SequenceEvent> sequence_items;
+  std::string raw_json;               // only with RecordEvalOptions::keep_raw_json and sequence items
 };
 
 struct RecordEvalOptions {
   std::vector<bool> rule_enabled;  // empty = all
   bool profile = false;
   bool coverage = false;
+  bool keep_raw_json = false;      // fill MatchedRecord::raw_json (for on_sequence_record)
 };
 
 class RecordEvaluator {

@@ -49,6 +49,17 @@ void ReorderBuffer::release(std::vector<PendingEvent>& out) {
   while (!heap_.empty() && heap_.front().time_ms < line) pop_into(out);
 }
 
+void ReorderBuffer::observe(std::int64_t time_ms) { max_time_seen_ = std::max(max_time_seen_, time_ms); }
+
+void ReorderBuffer::restore(std::int64_t max_time_seen, std::uint64_t late, std::size_t peak_size,
+                            std::vector<PendingEvent> held) {
+  max_time_seen_ = max_time_seen;
+  late_ = late;
+  heap_ = std::move(held);
+  std::make_heap(heap_.begin(), heap_.end(), later);  // a no-op for a saved heap; safe for any order
+  peak_size_ = std::max(peak_size, heap_.size());
+}
+
 void ReorderBuffer::drain(std::vector<PendingEvent>& out) {
   while (!heap_.empty()) pop_into(out);
 }

@@ -45,6 +45,14 @@ class ReorderBuffer {
   std::uint64_t late() const { return late_; }
   std::size_t size() const { return heap_.size(); }
   std::size_t peak_size() const { return peak_size_; }
+  // An external watermark source saw an event at `time_ms` (see SequencePipeline::observe).
+  void observe(std::int64_t time_ms);
+
+  // For checkpoints (runtime/stream/snapshot): the held events in heap order, and
+  // the whole state back. `held` must be what held() returned (a valid heap).
+  std::int64_t max_time_seen() const { return max_time_seen_; }
+  const std::vector<PendingEvent>& held() const { return heap_; }
+  void restore(std::int64_t max_time_seen, std::uint64_t late, std::size_t peak_size, std::vector<PendingEvent> held);
 
  private:
   void pop_into(std::vector<PendingEvent>& out);

@@ -67,10 +67,9 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 #include "runtime/base/status.h"
-#include "runtime/sequence_state.h"
+#include "runtime/sequence_impl.h"
 
 namespace sesrules::runtime {
 
@@ -112,70 +111,12 @@ std::size_t event_bytes(const EventRecord& event) {
 
 }  // namespace detail
 
-namespace {
-
+using detail::key_id;
 using detail::KeyNode;
 using detail::KeyState;
 using detail::kNever;
-
-struct RuleTable {
-  std::unordered_map<std::string, KeyState> keys;
-  std::list<KeyNode*> lru;   // least recently updated first
-};
-
-// Length-prefixed so that ("a,b") and ("a", "b") are different keys.
-std::string key_id(const std::vector<std::string>& parts) {
-  std::string id;
-  for (const auto& part : parts) {
-    id += std::to_string(part.size());
-    id += ':';
-    id += part;
-  }
-  return id;
-}
-
-std::size_t units(const KeyState& key) {
-  return std::visit([](const auto& state) { return state.units(); }, key.state);
-}
-
-}  // namespace
-
-struct SequenceEngine::Impl {
-  Impl(const Program& p, RelationEvaluator& r, SequenceLimits l)
-      : program(p), relations(r), limits(l), tables(p.rules.size()), stats(p.rules.size()) {}
-
-  const Program& program;
-  RelationEvaluator& relations;
-  SequenceLimits limits;
-  std::vector<RuleTable> tables;
-  std::vector<SequenceStats> stats;
-  detail::TimerQueue timers;
-  std::int64_t watermark = kNever;   // every event before it has been delivered
-  std::size_t units_total = 0;
-#if defined(SES_ENABLE_ASSERTS)
-  std::int64_t last_time = kNever;
-  std::string last_id;
-#endif
-
-  detail::RuleContext context(std::uint32_t rule) {
-    return {program.rules[rule], rule, relations, stats[rule], timers};
-  }
-
-  void check_order(const EventRecord& event);
-  void on_event(const SequenceEvent& ev, std::vector<SequenceMatch>& out);
-  std::optional<SequenceMatch> dispatch(std::uint32_t rule, KeyNode& node, const SequenceEvent& ev);
-  bool can_start(const Rule& rule, const SequenceEvent& ev) const;
-  KeyNode& create_key(std::uint32_t rule, std::string id, const std::vector<std::string>& key);
-  void cancel_until(std::uint32_t rule, KeyNode& node);
-  void emit(std::uint32_t rule, KeyNode& node, SequenceMatch match, std::vector<SequenceMatch>& out);
-  void settle(std::uint32_t rule, KeyNode& node);
-  void erase_key(std::uint32_t rule, KeyNode& node);
-  void enforce_budget(std::uint32_t rule, const KeyNode& current);
-  void advance(std::int64_t watermark_ms, std::vector<SequenceMatch>& out);
-  void fire_timers_before(std::int64_t watermark_ms, std::vector<SequenceMatch>& out);
-  void expire_keys(std::uint32_t rule, std::int64_t watermark_ms);
-  void note_live_keys(std::uint32_t rule);
-};
+using detail::RuleTable;
+using detail::units;
 
 void SequenceEngine::Impl::check_order([[maybe_unused]] const EventRecord& event) {
 #if defined(SES_ENABLE_ASSERTS)

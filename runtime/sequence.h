@@ -91,6 +91,9 @@ class SequenceEngine {
   std::size_t live_state_bytes() const;   // approximate, including referenced evidence
 
   struct Impl;
+  // The engine's state, for checkpoint code only (runtime/sequence_impl.h).
+  Impl& internals() { return *impl_; }
+  const Impl& internals() const { return *impl_; }
 
  private:
   std::unique_ptr<Impl> impl_;

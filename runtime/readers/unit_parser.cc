@@ -117,10 +117,11 @@ void UnitParser::parse_record(FileSession& s, const char* base, std::size_t size
     s.record_issue(reason_for(error), index, offset, simdjson::error_message(error));
     return;
   }
-  deliver(s, object, index, offset);
+  deliver(s, object, std::string_view(base, size), index, offset);
 }
 
-void UnitParser::deliver(FileSession& s, ondemand::object record, std::uint64_t index, std::uint64_t offset) {
+void UnitParser::deliver(FileSession& s, ondemand::object record, std::string_view raw, std::uint64_t index,
+                         std::uint64_t offset) {
   arena_.reset();
   if (error_code error = extractor_.extract(record, arena_, slots_)) {
     s.record_issue(reason_for(error), index, offset, simdjson::error_message(error));
@@ -129,6 +130,7 @@ void UnitParser::deliver(FileSession& s, ondemand::object record, std::uint64_t 
   RecordView view;
   view.fields = slots_;
   view.provenance = Provenance{s.file_index, index, offset};
+  view.raw = raw;
   const Value& time = slots_.empty() ? Value() : slots_[kSlotEventTime];
   if (has_time_slot_ && time.kind == Kind::String) view.has_time = parse_event_time(time.str(), view.time_ms);
   ++s.stats->records;

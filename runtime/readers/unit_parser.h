@@ -54,7 +54,8 @@ class UnitParser {
   void parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t end);
   simdjson::error_code collect_log_events(simdjson::ondemand::document& doc, const char* stream_begin,
                                           bool& control);
-  void deliver(FileSession& s, simdjson::ondemand::object record, std::uint64_t index, std::uint64_t offset);
+  void deliver(FileSession& s, simdjson::ondemand::object record, std::string_view raw, std::uint64_t index,
+               std::uint64_t offset);
   bool prefiltered_out(FileSession& s, std::string_view raw);
 
   const ReaderOptions& options_;
