@@ -37,6 +37,36 @@ struct StringState {
 struct StructuralBits {
   std::uint64_t open = 0, close = 0;
 };
-StructuralBits structural_brackets(const BlockClasses& classes, StringState& state);
+
+// Inline: these run once per block in the framing loop.
+// Bits of bytes preceded by an odd run of backslashes (carry across blocks).
+inline std::uint64_t escaped_bytes(std::uint64_t backslash, std::uint64_t& carry) {
+  constexpr std::uint64_t kEven = 0x5555555555555555ull;
+  backslash &= ~carry;  // an escaped backslash starts no escape
+  const std::uint64_t follows_escape = backslash << 1 | carry;
+  const std::uint64_t odd_starts = backslash & ~kEven & ~follows_escape;
+  std::uint64_t even_run_ends;
+  carry = __builtin_add_overflow(odd_starts, backslash, &even_run_ends) ? 1 : 0;
+  const std::uint64_t invert = even_run_ends << 1;
+  return (kEven ^ invert) & follows_escape;
+}
+
+inline std::uint64_t prefix_xor(std::uint64_t x) {
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+inline StructuralBits structural_brackets(const BlockClasses& classes, StringState& state) {
+  const std::uint64_t quotes = classes.quote & ~escaped_bytes(classes.backslash, state.escape_carry);
+  // Opening quote and interior set, closing quote clear: brackets there are text.
+  const std::uint64_t in_string = prefix_xor(quotes) ^ state.in_string_carry;
+  state.in_string_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
+  return StructuralBits{classes.open & ~in_string, classes.close & ~in_string};
+}
 
 }  // namespace sesrules::runtime::detail

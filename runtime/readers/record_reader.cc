@@ -130,6 +130,7 @@ FileStats RecordReader::process(std::string_view name, std::string_view bytes, s
   const FormatInfo info = detect_format(data, options_.max_depth);
   stats.format = format_name(info);
   session.kind = info.kind;
+  units_->begin_file(session);
   detail::read_layout(session, info, *units_);
   return stats;
 }
