@@ -49,6 +49,7 @@ int run_eval(const EvalArgs& args) {
   request.sources.builtin = !args.no_builtin;
   request.compiled_path = args.compiled;
   request.optimize = !args.no_optimize;
+  request.use_precompiled_pack = true;
   request.color = stderr_is_terminal();
   auto program = load_program(request);
   if (!program) return kExitUsage;

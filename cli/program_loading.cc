@@ -7,6 +7,7 @@
 #include "cli/diagnostic_output.h"
 #include "compiler/compile.h"
 #include "runtime/serialize.h"
+#include "stdrules/precompiled.h"
 
 namespace sesrules::cli {
 
@@ -15,12 +16,7 @@ bool stdout_is_terminal() { return isatty(STDOUT_FILENO) != 0; }
 
 namespace {
 
-std::shared_ptr<const runtime::LoadedProgram> load_compiled(const std::string& path) {
-  std::string bytes, error;
-  if (!read_text_file(path, bytes, error)) {
-    fmt::print(stderr, "sesrules: error: cannot read {}: {}\n", path, error);
-    return nullptr;
-  }
+std::shared_ptr<const runtime::LoadedProgram> load_serialized(const std::string& path, std::string_view bytes) {
   auto program = runtime::deserialize_program(bytes);
   if (!program.ok()) {
     fmt::print(stderr, "sesrules: error: {}: {}\n", path, program.status().message());
@@ -34,10 +30,29 @@ std::shared_ptr<const runtime::LoadedProgram> load_compiled(const std::string& p
   return loaded.value();
 }
 
+std::shared_ptr<const runtime::LoadedProgram> load_compiled(const std::string& path) {
+  std::string bytes, error;
+  if (!read_text_file(path, bytes, error)) {
+    fmt::print(stderr, "sesrules: error: cannot read {}: {}\n", path, error);
+    return nullptr;
+  }
+  return load_serialized(path, bytes);
+}
+
 }  // namespace
+
+bool uses_precompiled_pack(const ProgramRequest& request) {
+  return request.use_precompiled_pack && request.compiled_path.empty() && request.sources.builtin &&
+         request.sources.paths.empty() && request.optimize;
+}
 
 std::shared_ptr<const runtime::LoadedProgram> load_program(const ProgramRequest& request) {
   if (!request.compiled_path.empty()) return load_compiled(request.compiled_path);
+  if (uses_precompiled_pack(request)) {
+    const std::string_view bytes(reinterpret_cast<const char*>(stdrules::kPrecompiledPack),
+                                 stdrules::kPrecompiledPackSize);
+    return load_serialized("the precompiled stdrules pack", bytes);
+  }
   RuleSources sources = load_rule_sources(request.sources);
   for (const std::string& error : sources.errors) fmt::print(stderr, "sesrules: error: {}\n", error);
   if (!sources.errors.empty()) return nullptr;

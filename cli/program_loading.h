@@ -18,7 +18,13 @@ struct ProgramRequest {
   bool optimize = true;
   bool show_warnings = false;  // eval shows only errors; lint shows everything
   bool color = false;
+  // Use the pack compiled at build time (stdrules/precompiled.h) when the request
+  // is exactly the default pack: saves parsing and compiling at every start.
+  bool use_precompiled_pack = false;
 };
+
+// True when load_program would take the precompiled pack for this request.
+bool uses_precompiled_pack(const ProgramRequest& request);
 
 // Null on failure (already reported on stderr).
 std::shared_ptr<const runtime::LoadedProgram> load_program(const ProgramRequest& request);

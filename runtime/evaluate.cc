@@ -202,21 +202,25 @@ void run_files(const WalkResult& inputs, std::vector<std::unique_ptr<Worker>>& w
     }
     return;
   }
-  const std::size_t window = 2 * workers.size();
+  const std::vector<FileBatch> batches = plan_batches(inputs.files);
+  const std::size_t window = 2 * workers.size();  // batches buffered ahead of the merge
   std::mutex mutex;
   std::condition_variable changed;
-  std::vector<std::unique_ptr<FileResult>> results(n);
+  std::vector<std::unique_ptr<std::vector<FileResult>>> results(batches.size());
   std::size_t next = 0, consumed = 0;
   auto work = [&](Worker& worker) {
     for (;;) {
       std::size_t index;
       {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return next >= n || next < consumed + window; });
-        if (next >= n) return;
+        changed.wait(lock, [&] { return next >= batches.size() || next < consumed + window; });
+        if (next >= batches.size()) return;
         index = next++;
       }
-      auto result = std::make_unique<FileResult>(worker.run(inputs.files[index], static_cast<std::uint32_t>(index)));
+      auto result = std::make_unique<std::vector<FileResult>>();
+      for (std::size_t file = batches[index].begin; file < batches[index].end; ++file) {
+        result->push_back(worker.run(inputs.files[file], static_cast<std::uint32_t>(file)));
+      }
       std::lock_guard lock(mutex);
       results[index] = std::move(result);
       changed.notify_all();
@@ -224,22 +228,42 @@ void run_files(const WalkResult& inputs, std::vector<std::unique_ptr<Worker>>& w
   };
   std::vector<std::thread> threads;
   for (auto& worker : workers) threads.emplace_back(work, std::ref(*worker));
-  for (std::size_t i = 0; i < n; ++i) {
-    std::unique_ptr<FileResult> result;
+  for (std::size_t b = 0; b < batches.size(); ++b) {
+    std::unique_ptr<std::vector<FileResult>> result;
     {
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return results[i] != nullptr; });
-      result = std::move(results[i]);
+      changed.wait(lock, [&] { return results[b] != nullptr; });
+      result = std::move(results[b]);
     }
-    consume(i, *result);
+    for (std::size_t i = 0; i < result->size(); ++i) consume(batches[b].begin + i, (*result)[i]);
     std::lock_guard lock(mutex);
-    consumed = i + 1;
+    consumed = b + 1;
     changed.notify_all();
   }
   for (auto& thread : threads) thread.join();
 }
 
 }  // namespace
+
+// Per-batch locking and wake-ups keep many small files (CloudTrail delivers
+// ~5-minute files of a few KB) from serializing the threads on the queue.
+std::vector<FileBatch> plan_batches(const std::vector<InputFile>& files, std::size_t max_files,
+                                    std::uint64_t max_bytes) {
+  std::vector<FileBatch> batches;
+  FileBatch current;
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    bytes += files[i].size;
+    current.end = i + 1;
+    if (current.end - current.begin >= max_files || bytes >= max_bytes) {
+      batches.push_back(current);
+      current = FileBatch{current.end, current.end};
+      bytes = 0;
+    }
+  }
+  if (current.end > current.begin) batches.push_back(current);
+  return batches;
+}
 
 Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, const WalkResult& inputs,
                               const EvalOptions& options, AlertSink& sink, const EvalCallbacks& callbacks) {

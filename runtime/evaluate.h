@@ -6,8 +6,9 @@
 // threads evaluate files in any order, but the merge consumes their results
 // strictly by file number, and alerts are emitted sorted by alert_less(). The
 // output is therefore byte-identical at any thread count.
-// Memory: at most `2 * threads` files' results are buffered; only records that
-// matched something are kept past their callback. Tested by evaluate_test.cc
+// Memory: at most `2 * threads` batches (up to 64 files or 4 MiB each) of file
+// results are buffered; only records that matched something are kept past their
+// callback. Tested by evaluate_test.cc
 // and tests/e2e.
 #pragma once
 
@@ -75,6 +76,15 @@ struct EvalCallbacks {
   // duplicates included: `sesrules ingest` publishes exactly these.
   std::function<void(const SequenceRecordInfo&)> on_sequence_record;
 };
+
+// Work unit of the worker threads: files [begin, end) of a WalkResult. A batch
+// closes once it holds max_files files or max_bytes bytes on disk, so small files
+// travel in groups and a big file alone. Exposed for tests.
+struct FileBatch {
+  std::size_t begin = 0, end = 0;
+};
+std::vector<FileBatch> plan_batches(const std::vector<InputFile>& files, std::size_t max_files = 64,
+                                    std::uint64_t max_bytes = 4u << 20);
 
 // Runs `program` over `inputs`. Alerts go to `sink` in deterministic order.
 // Returns the summary; a sink write failure comes back as an error Status.

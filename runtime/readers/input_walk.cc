@@ -1,24 +1,26 @@
 // Input collection and ordering (see input_walk.h for the contract).
-// Directories are walked with an explicit stack and plain directory_iterator so
-// that one unreadable subdirectory costs an issue, not the walk; symlinked
-// directories are followed once, keyed by (device, inode).
+// Directories are walked with an explicit stack and readdir so that one
+// unreadable subdirectory costs an issue, not the walk; entries are examined with
+// fstatat/faccessat relative to the open directory (one short lookup each, not a
+// full path walk per file: CloudTrail trees hold many thousands of small files).
+// Symlinked directories are followed once, keyed by (device, inode).
 // Tested by tests/unit/runtime/input_walk_test.cc.
 #include "runtime/readers/input_walk.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <set>
 #include <utility>
 
 namespace sesrules::runtime {
 namespace {
 
-namespace fs = std::filesystem;
 using FileId = std::pair<dev_t, ino_t>;
 
 bool is_digit_run(std::string_view s, std::size_t pos, std::size_t count) {
@@ -50,11 +52,16 @@ class Walker {
   void add_argument(const std::string& path);
 
  private:
-  void walk_directory(const fs::path& root);
-  void visit_entry(const fs::path& path, std::vector<fs::path>& pending);
-  bool add_file(const fs::path& path, const struct stat& info, bool explicit_arg);
-  void issue(const fs::path& path, const char* reason, std::string message) {
-    result_.issues.push_back({path.string(), reason, std::move(message)});
+  void walk_directory(const std::string& root);
+  void visit_entry(int dir_fd, const std::string& path, const char* name, std::vector<std::string>& pending);
+  // access_error: errno of the read-permission check, 0 when readable.
+  void add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error);
+  void issue(const std::string& path, const char* reason, std::string message) {
+    result_.issues.push_back({path, reason, std::move(message)});
+  }
+  void stat_failed(const std::string& path) {
+    const bool missing = errno == ENOENT || errno == ENOTDIR;
+    issue(path, missing ? "files_skipped_missing" : "files_skipped_unreadable", path + ": " + std::strerror(errno));
   }
 
   WalkResult& result_;
@@ -69,9 +76,7 @@ void Walker::add_argument(const std::string& path) {
   }
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) {
-    const bool missing = errno == ENOENT || errno == ENOTDIR;
-    issue(path, missing ? "files_skipped_missing" : "files_skipped_unreadable",
-          std::string(path) + ": " + std::strerror(errno));
+    stat_failed(path);
     return;
   }
   if (S_ISDIR(info.st_mode)) {
@@ -83,65 +88,68 @@ void Walker::add_argument(const std::string& path) {
     }
     return;
   }
-  add_file(path, info, /*explicit_arg=*/true);
+  add_file(path, info, /*explicit_arg=*/true, ::access(path.c_str(), R_OK) == 0 ? 0 : errno);
 }
 
-void Walker::walk_directory(const fs::path& root) {
-  std::vector<fs::path> pending{root};
+void Walker::walk_directory(const std::string& root) {
+  std::vector<std::string> pending{root};
   while (!pending.empty()) {
-    fs::path dir = std::move(pending.back());
+    const std::string dir = std::move(pending.back());
     pending.pop_back();
     ++result_.directories;
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec);
-    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-      visit_entry(it->path(), pending);
+    DIR* stream = ::opendir(dir.c_str());
+    if (stream == nullptr) {
+      issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
+      continue;
     }
-    if (ec) issue(dir, "files_skipped_unreadable", dir.string() + ": " + ec.message());
+    const std::string prefix = dir.ends_with('/') ? dir : dir + '/';
+    errno = 0;
+    while (const struct dirent* entry = ::readdir(stream)) {
+      const std::string_view name = entry->d_name;
+      if (name != "." && name != "..") visit_entry(::dirfd(stream), prefix + entry->d_name, entry->d_name, pending);
+      errno = 0;
+    }
+    if (errno != 0) issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
+    ::closedir(stream);
   }
 }
 
-void Walker::visit_entry(const fs::path& path, std::vector<fs::path>& pending) {
+void Walker::visit_entry(int dir_fd, const std::string& path, const char* name, std::vector<std::string>& pending) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    const bool missing = errno == ENOENT || errno == ENOTDIR;
-    issue(path, missing ? "files_skipped_missing" : "files_skipped_unreadable",
-          path.string() + ": " + std::strerror(errno));
+  if (::fstatat(dir_fd, name, &info, 0) != 0) {
+    stat_failed(path);
     return;
   }
   if (S_ISDIR(info.st_mode)) {
     if (!visited_dirs_.insert({info.st_dev, info.st_ino}).second) {
-      issue(path, "directories_skipped_loop",
-            path.string() + ": directory already walked (symlink loop or duplicate)");
+      issue(path, "directories_skipped_loop", path + ": directory already walked (symlink loop or duplicate)");
       return;
     }
     pending.push_back(path);
     return;
   }
-  add_file(path, info, /*explicit_arg=*/false);
+  add_file(path, info, /*explicit_arg=*/false, ::faccessat(dir_fd, name, R_OK, 0) == 0 ? 0 : errno);
 }
 
-bool Walker::add_file(const fs::path& path, const struct stat& info, bool explicit_arg) {
-  const std::string text = path.string();
-  if (is_cloudtrail_digest(text)) {
+void Walker::add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error) {
+  if (is_cloudtrail_digest(path)) {
     ++result_.digest_files_skipped;
-    return false;
+    return;
   }
   const bool regular = S_ISREG(info.st_mode);
   // A FIFO or character device named on the command line is a deliberate stream
   // (`<(zcat x.gz)`, /dev/stdin); met inside a directory it would block the walk.
   if (!regular && !(explicit_arg && (S_ISFIFO(info.st_mode) || S_ISCHR(info.st_mode)))) {
-    issue(path, "files_skipped_special", text + ": not a regular file");
-    return false;
+    issue(path, "files_skipped_special", path + ": not a regular file");
+    return;
   }
-  if (::access(text.c_str(), R_OK) != 0) {
-    issue(path, "files_skipped_unreadable", text + ": " + std::strerror(errno));
-    return false;
+  if (access_error != 0) {
+    issue(path, "files_skipped_unreadable", path + ": " + std::strerror(access_error));
+    return;
   }
-  if (regular && !seen_files_.insert({info.st_dev, info.st_ino}).second) return false;
+  if (regular && !seen_files_.insert({info.st_dev, info.st_ino}).second) return;
   const std::uint64_t size = regular ? static_cast<std::uint64_t>(info.st_size) : 0;
-  result_.files.push_back({text, size, input_sort_key(text)});
-  return true;
+  result_.files.push_back({path, size, input_sort_key(path)});
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
-// Structural JSON scanner (see json_scan.h). The hot loop is string skipping:
-// CloudTrail records are mostly string bytes, so strings are skipped eight bytes
+// Structural JSON scanner (see json_scan.h). Containers (records) are framed a
+// 64-byte block at a time (json_blocks.h); lone strings are skipped eight bytes
 // at a time (assumes a little-endian host, as x86-64 and arm64 Linux are).
 // Tested by tests/unit/runtime/format_detect_test.cc.
 #include "runtime/readers/json_scan.h"
+
+#include "runtime/readers/json_blocks.h"
 
 #include <bit>
 #include <cstdint>
@@ -61,22 +63,31 @@ bool ends_scalar(char c) {
   return is_json_space(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '"';
 }
 
+// Walks 64-byte blocks from the opening bracket at pos (json_blocks.h), one step
+// per bracket outside strings. The final partial block is copied into a
+// space-filled buffer: callers need not pad data.
 ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
   std::size_t depth = 0;
   bool too_deep = false;
-  while (pos < data.size()) {
-    const char c = data[pos];
-    if (c == '"') {
-      pos = scan_string(data, pos);
-      if (pos == std::string_view::npos) return {ScanStatus::Truncated, data.size()};
-      continue;
+  StringState state;
+  char tail[64];
+  for (std::size_t block = pos; block < data.size(); block += 64) {
+    const char* bytes = data.data() + block;
+    if (data.size() - block < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, bytes, data.size() - block);
+      bytes = tail;
     }
-    if (c == '{' || c == '[') {
-      if (++depth > max_depth) too_deep = true;
-    } else if (c == '}' || c == ']') {
-      if (--depth == 0) return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, pos + 1};
+    const StructuralBits brackets = structural_brackets(classify_block(bytes), state);
+    for (std::uint64_t bits = brackets.open | brackets.close; bits != 0; bits &= bits - 1) {
+      const std::uint64_t bit = bits & (~bits + 1);
+      if (brackets.open & bit) {
+        if (++depth > max_depth) too_deep = true;
+      } else if (--depth == 0) {
+        const std::size_t end = block + static_cast<std::size_t>(std::countr_zero(bit)) + 1;
+        return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, end};
+      }
     }
-    ++pos;
   }
   return {ScanStatus::Truncated, data.size()};
 }

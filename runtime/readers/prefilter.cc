@@ -44,8 +44,12 @@ Prefilter::Prefilter(const std::vector<std::string>& atoms)
     const auto index = static_cast<std::uint32_t>(long_atoms_.size());
     long_atoms_.push_back(atom);
     shortest = shortest == 0 ? atom.size() : std::min(shortest, atom.size());
+    const std::size_t prefix_size = std::min<std::size_t>(8, atom.size());
+    std::uint64_t prefix = 0;
+    std::memcpy(&prefix, atom.data(), prefix_size);
+    const std::uint64_t mask = prefix_size == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * prefix_size)) - 1;
     for (std::uint32_t offset = 0; offset + 4 <= atom.size(); ++offset) {
-      grams.push_back({gram_hash(load_u32(atom.data() + offset)), GramEntry{index, offset}});
+      grams.push_back({gram_hash(load_u32(atom.data() + offset)), GramEntry{index, offset, prefix, mask}});
     }
   }
   stride_ = shortest > 3 ? shortest - 3 : 1;
@@ -59,12 +63,29 @@ Prefilter::Prefilter(const std::vector<std::string>& atoms)
   for (const auto& [hash, entry] : grams) bucket_entries_[fill[hash]++] = entry;
 }
 
-bool Prefilter::contains_atom(std::string_view raw) const {
-  if (matches_everything_) return true;
-  for (const std::string& atom : short_atoms_) {
-    if (memmem(raw.data(), raw.size(), atom.data(), atom.size()) != nullptr) return true;
+// The first 8 bytes are compared as one word before memcmp sees the rest: most
+// gram hits are common 4-byte pieces ("ount", "List") of a different word.
+bool Prefilter::verify(const char* data, std::size_t size, std::size_t i, const GramEntry& entry) const {
+  const std::string& atom = long_atoms_[entry.atom];
+  if (entry.offset > i || i - entry.offset + atom.size() > size) return false;
+  const std::size_t start = i - entry.offset;
+  if (start + 8 <= size) {
+    std::uint64_t word;
+    std::memcpy(&word, data + start, 8);
+    if (((word ^ entry.prefix) & entry.prefix_mask) != 0) return false;
+    return atom.size() <= 8 || std::memcmp(data + start + 8, atom.data() + 8, atom.size() - 8) == 0;
   }
-  if (long_atoms_.empty() || raw.size() < 4) return false;
+  return std::memcmp(data + start, atom.data(), atom.size()) == 0;
+}
+
+template <typename OnStart>
+void Prefilter::scan_atoms(std::string_view raw, OnStart on_start) const {
+  for (const std::string& atom : short_atoms_) {
+    for (std::size_t at = raw.find(atom); at != std::string_view::npos; at = raw.find(atom, at + 1)) {
+      if (!on_start(at)) return;
+    }
+  }
+  if (long_atoms_.empty() || raw.size() < 4) return;
   const char* data = raw.data();
   const std::size_t last = raw.size() - 4;
   // Sample every stride_-th window, plus the last one so a tail occurrence is not missed.
@@ -73,26 +94,53 @@ bool Prefilter::contains_atom(std::string_view raw) const {
     if (gram_bits_[h / 64] >> (h % 64) & 1) {
       for (std::uint32_t k = bucket_begin_[h]; k < bucket_begin_[h + 1]; ++k) {
         const GramEntry& entry = bucket_entries_[k];
-        const std::string& atom = long_atoms_[entry.atom];
-        if (entry.offset > i || i - entry.offset + atom.size() > raw.size()) continue;
-        if (std::memcmp(data + i - entry.offset, atom.data(), atom.size()) == 0) return true;
+        if (verify(data, raw.size(), i, entry) && !on_start(i - entry.offset)) return;
       }
     }
-    if (i == last) return false;
+    if (i == last) return;
+  }
+}
+
+bool Prefilter::contains_atom(std::string_view raw) const {
+  if (matches_everything_) return true;
+  bool found = false;
+  scan_atoms(raw, [&](std::size_t) { return !(found = true); });
+  return found;
+}
+
+// Backslashes that may_match distrusts: all of them when an atom contains an
+// escapable character, else those starting a \u escape.
+void Prefilter::find_backslashes(std::string_view raw, std::vector<std::size_t>& hits) const {
+  // memchr, not memmem: glibc's memmem is slow for 2-byte needles and most
+  // records contain no backslash at all.
+  const char* begin = raw.data();
+  const char* end = begin + raw.size();
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+    if (any_backslash_unsafe_ || (p + 1 < end && p[1] == 'u')) hits.push_back(static_cast<std::size_t>(p - begin));
+    if (!any_backslash_unsafe_ && p + 1 < end) ++p;  // an escape's second byte starts nothing
   }
 }
 
 bool Prefilter::may_match(std::string_view raw) const {
   if (contains_atom(raw)) return true;
-  if (any_backslash_unsafe_) return std::memchr(raw.data(), '\\', raw.size()) != nullptr;
-  // memchr, not memmem: glibc's memmem is slow for 2-byte needles and most
-  // records contain no backslash at all.
-  const char* p = raw.data();
-  const char* end = p + raw.size();
-  while ((p = static_cast<const char*>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)))) != nullptr) {
-    if (++p < end && *p == 'u') return true;
+  std::vector<std::size_t> backslashes;
+  find_backslashes(raw, backslashes);
+  return !backslashes.empty();
+}
+
+void Prefilter::find_hits(std::string_view raw, std::vector<std::size_t>& hits) const {
+  const std::size_t first = hits.size();
+  if (matches_everything_) {
+    for (std::size_t i = 0; i < raw.size(); ++i) hits.push_back(i);
+    return;
   }
-  return false;
+  scan_atoms(raw, [&](std::size_t start) {
+    hits.push_back(start);
+    return true;
+  });
+  find_backslashes(raw, hits);
+  std::sort(hits.begin() + static_cast<std::ptrdiff_t>(first), hits.end());
 }
 
 }  // namespace sesrules::runtime

@@ -54,7 +54,10 @@ void RecordReader::reserve_input(std::size_t bytes) {
 // hint only: FIFOs report 0 and files may grow while we read.
 bool RecordReader::read_into_buffer(const std::string& path, std::string& error) {
   const bool is_stdin = path == kStdinPath;
-  const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NOATIME saves an inode update per file on filesystems mounted without
+  // noatime/relatime; only the file's owner may ask for it (EPERM otherwise).
+  int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error = std::strerror(errno);
     return false;
@@ -127,6 +130,7 @@ FileStats RecordReader::process(std::string_view name, std::string_view bytes, s
   const FormatInfo info = detect_format(data, options_.max_depth);
   stats.format = format_name(info);
   session.kind = info.kind;
+  units_->begin_file(session);
   detail::read_layout(session, info, *units_);
   return stats;
 }

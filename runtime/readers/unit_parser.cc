@@ -57,7 +57,7 @@ void report_not_object(FileSession& s, std::uint64_t index, std::uint64_t offset
 UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
     : options_(options),
       prefilter_(program.atoms),
-      prefilter_active_(options.use_prefilter && program.prefilter_complete),
+      prefilter_active_(options.use_prefilter && program.prefilter_complete && !prefilter_.matches_everything()),
       extractor_(program.fields.empty() ? standard_field_paths() : program.fields),
       has_time_slot_(program.fields.empty() ||
                      program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),
@@ -67,8 +67,27 @@ UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
   if (parser_.allocate(64 * 1024, options.max_depth) != simdjson::SUCCESS) return;
 }
 
+void UnitParser::begin_file(const FileSession& s) {
+  hits_.clear();
+  next_hit_ = 0;
+  file_scanned_ = prefilter_active_ && governor_.active() && s.kind != UnitKind::CloudWatch;
+  if (file_scanned_) prefilter_.find_hits(s.data, hits_);
+}
+
 bool UnitParser::prefiltered_out(FileSession& s, std::string_view raw) {
-  if (!prefilter_active_ || prefilter_.may_match(raw)) return false;
+  if (!prefilter_active_) return false;
+  const auto at = reinterpret_cast<std::uintptr_t>(raw.data());
+  const auto data = reinterpret_cast<std::uintptr_t>(s.data.data());
+  bool passed = true;
+  if (file_scanned_ && at >= data && at - data <= s.data.size()) {  // a record framed in the file itself
+    const std::size_t begin = at - data, end = begin + raw.size();
+    while (next_hit_ < hits_.size() && hits_[next_hit_] < begin) ++next_hit_;
+    passed = next_hit_ < hits_.size() && hits_[next_hit_] < end;
+  } else if (governor_.active()) {  // CloudWatch messages, unescaped into their own buffer
+    passed = prefilter_.may_match(raw);
+  }
+  governor_.record(passed);
+  if (passed) return false;
   ++s.stats->records;
   ++s.stats->records_prefiltered;
   return true;

@@ -42,6 +42,9 @@ class UnitParser {
   // Parses data[begin, end) (one complete JSON value per json_scan) as a unit of
   // session.kind: one record, one EventBridge envelope or one CloudWatch payload.
   void parse_unit(FileSession& session, std::size_t begin, std::size_t end);
+  // Before framing a file: one prefilter pass over all of session.data (unless
+  // the governor has the prefilter paused), so records are then decided by range.
+  void begin_file(const FileSession& session);
   std::size_t max_depth() const { return options_.max_depth; }
   std::size_t slot_count() const { return slots_.size(); }
 
@@ -61,6 +64,10 @@ class UnitParser {
   const ReaderOptions& options_;
   Prefilter prefilter_;
   bool prefilter_active_;
+  PrefilterGovernor governor_;
+  bool file_scanned_ = false;         // hits_ holds the current file's prefilter hits
+  std::vector<std::size_t> hits_;     // sorted offsets into the file's data
+  std::size_t next_hit_ = 0;          // first hit not before the last record checked
   FieldExtractor extractor_;
   bool has_time_slot_;
   simdjson::ondemand::parser parser_;

@@ -2,6 +2,7 @@
 // escape rule that keeps the prefilter conservative.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -67,4 +68,45 @@ TEST_CASE("Prefilter agrees with a naive search on random inputs") {
     CAPTURE(text);
     REQUIRE(filter.contains_atom(text) == naive);
   }
+}
+
+TEST_CASE("Prefilter::find_hits: a range holds a hit exactly when may_match accepts it") {
+  const std::vector<std::string> atoms = {"GetSendQuota", "abcd", "Quota", "ListIdentities", "zz"};
+  const rt::Prefilter filter(atoms);
+  std::uint32_t state = 99;
+  auto next = [&] { state = state * 1103515245u + 12345u; return state >> 16; };
+  const std::string alphabet = "abcdzQuotaGetSend,{}\\u";
+  for (int round = 0; round < 300; ++round) {
+    std::string file;
+    std::vector<std::pair<std::size_t, std::size_t>> records;
+    for (int r = 0; r < 20; ++r) {
+      const std::size_t begin = file.size();
+      const std::size_t length = 1 + next() % 40;
+      for (std::size_t i = 0; i < length; ++i) file.push_back(alphabet[next() % alphabet.size()]);
+      if (next() % 5 == 0) file.insert(begin + next() % length, atoms[next() % atoms.size()]);
+      records.emplace_back(begin, file.size());
+      file.push_back(',');
+    }
+    std::vector<std::size_t> hits;
+    filter.find_hits(file, hits);
+    REQUIRE(std::is_sorted(hits.begin(), hits.end()));
+    for (const auto& [begin, end] : records) {
+      const std::string_view record = std::string_view(file).substr(begin, end - begin);
+      const bool hit = std::lower_bound(hits.begin(), hits.end(), begin) != std::lower_bound(hits.begin(), hits.end(), end);
+      CAPTURE(record);
+      REQUIRE(hit == filter.may_match(record));
+    }
+  }
+}
+
+TEST_CASE("PrefilterGovernor pauses while most records pass, then tries again") {
+  rt::PrefilterGovernor governor;
+  for (std::uint32_t i = 0; i < rt::PrefilterGovernor::kWindow; ++i) governor.record(i % 4 == 0);  // 25% pass
+  CHECK(governor.active());
+  for (std::uint32_t i = 0; i < rt::PrefilterGovernor::kWindow; ++i) governor.record(i % 4 != 0);  // 75% pass
+  CHECK_FALSE(governor.active());
+  for (std::uint32_t i = 0; i + 1 < rt::PrefilterGovernor::kPause; ++i) governor.record(true);
+  CHECK_FALSE(governor.active());
+  governor.record(true);
+  CHECK(governor.active());
 }

@@ -1,0 +1,60 @@
+// Block classification kernels and escape/string resolution (see json_blocks.h).
+// The escape step is the carry trick of simdjson's stage 1 (Langdale & Lemire,
+// "Parsing Gigabytes of JSON per Second"): backslash runs of odd length escape
+// the byte after them. String interiors are the prefix XOR of unescaped quotes.
+// Tested by tests/unit/runtime/json_blocks_test.cc.
+#include "runtime/readers/json_blocks.h"
+
+#include <immintrin.h>
+
+namespace sesrules::runtime::detail {
+namespace {
+
+__attribute__((target("avx2"))) std::uint64_t equal_mask_avx2(const __m256i& lo, const __m256i& hi, char c) {
+  const __m256i needle = _mm256_set1_epi8(c);
+  const auto low = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, needle)));
+  const auto high = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, needle)));
+  return std::uint64_t{low} | std::uint64_t{high} << 32;
+}
+
+__attribute__((target("avx2"))) BlockClasses classify_avx2(const char* bytes) {
+  const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
+  const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32));
+  // '{' 0x7B and '[' 0x5B differ only in bit 0x20, as do '}' 0x7D and ']' 0x5D.
+  const __m256i fold = _mm256_set1_epi8(0x20);
+  const __m256i lo_folded = _mm256_or_si256(lo, fold), hi_folded = _mm256_or_si256(hi, fold);
+  return BlockClasses{equal_mask_avx2(lo, hi, '"'), equal_mask_avx2(lo, hi, '\\'),
+                      equal_mask_avx2(lo_folded, hi_folded, '{'), equal_mask_avx2(lo_folded, hi_folded, '}')};
+}
+
+BlockClasses classify_sse2(const char* bytes) {
+  __m128i parts[4], folded[4];
+  const __m128i fold = _mm_set1_epi8(0x20);
+  for (int i = 0; i < 4; ++i) {
+    parts[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * i));
+    folded[i] = _mm_or_si128(parts[i], fold);
+  }
+  auto mask_of = [](const __m128i* v, char c) {
+    const __m128i needle = _mm_set1_epi8(c);
+    std::uint64_t mask = 0;
+    for (int i = 0; i < 4; ++i) {
+      mask |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v[i], needle)))} << (16 * i);
+    }
+    return mask;
+  };
+  return BlockClasses{mask_of(parts, '"'), mask_of(parts, '\\'), mask_of(folded, '{'), mask_of(folded, '}')};
+}
+
+using Kernel = BlockClasses (*)(const char*);
+
+Kernel pick_kernel() { return __builtin_cpu_supports("avx2") ? classify_avx2 : classify_sse2; }
+
+const Kernel kKernel = pick_kernel();
+
+}  // namespace
+
+BlockClasses classify_block(const char* bytes) { return kKernel(bytes); }
+
+const char* block_kernel_name() { return kKernel == classify_avx2 ? "avx2" : "sse2"; }
+
+}  // namespace sesrules::runtime::detail
