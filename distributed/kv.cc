@@ -1,3 +1,4 @@
+// KvBucket over the C client's kvStore. Tested by kv_test.cc.
 #include "distributed/kv.h"
 
 namespace sesrules::distributed {

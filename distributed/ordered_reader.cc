@@ -1,3 +1,5 @@
+// OrderedReader: an ephemeral, ack-less pull consumer that follows one filter in stream
+// order and rebuilds itself on gaps or loss. Tested by jetstream_test.cc.
 #include "distributed/consumers.h"
 
 namespace sesrules::distributed {
