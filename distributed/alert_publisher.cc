@@ -1,3 +1,4 @@
+// AlertPublisher and suppression_key. Tested by alert_publisher_test.cc.
 #include "distributed/alert_publisher.h"
 
 #include "distributed/partitioning.h"

@@ -1,3 +1,4 @@
+// CheckpointStore: create or update-at-revision of partition-<n>. Tested by checkpoints_test.cc.
 #include "distributed/checkpoints.h"
 
 #include "distributed/leases.h"

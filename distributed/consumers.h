@@ -1,7 +1,7 @@
 // Reading streams. OrderedReader: one partition's subject filter of a stream, from a
 // start sequence, in stream order — an ephemeral pull consumer without acks that is
-// re-created from the last delivered sequence when a delivery gap shows (what the
-// client libraries' "ordered consumer" does for push). WorkQueueConsumer: a durable
+// re-created from the last delivered sequence when a delivery gap shows or the server
+// dropped the consumer (what the client libraries' "ordered consumer" does for push). WorkQueueConsumer: a durable
 // pull consumer with explicit acks on a work-queue stream (backfill shards); a message
 // not acked within ack_wait is redelivered, so a killed worker's shard is retried.
 #pragma once
@@ -34,9 +34,12 @@ class OrderedReader {
   Expected<std::vector<StreamMessage>> next(int timeout_ms);
   std::uint64_t next_seq() const { return options_.start_seq; }
   std::uint64_t resubscribes() const { return resubscribes_; }
+  // The server-side consumer's name (diagnostics, tests).
+  Expected<std::string> consumer_name() const;
 
  private:
   Status subscribe();
+  Status recover_if_consumer_gone();
   jsCtx* js_ = nullptr;  // owned by the NatsConnection, which must outlive the reader
   OrderedReaderOptions options_;
   EphemeralSubscription subscription_;

@@ -1,3 +1,4 @@
+// Sync publish and the windowed async publisher. Tested by tests/unit/distributed/jetstream_test.cc.
 #include "distributed/jetstream.h"
 
 namespace sesrules::distributed {

@@ -1,3 +1,4 @@
+// KvBucket over the C client's kvStore. Tested by kv_test.cc.
 #include "distributed/kv.h"
 
 namespace sesrules::distributed {
@@ -18,14 +19,33 @@ bool lost_compare_and_set(natsStatus status) {
 
 }  // namespace
 
+// An existing bucket keeps its TTL; a different one requested now would silently
+// change nothing, so it is an error (lease length is a deployment-wide setting).
+static Status check_ttl(const std::string& name, kvStore* store, std::int64_t wanted_ns) {
+  kvStatus* raw = nullptr;
+  natsStatus s = kvStore_Status(&raw, store);
+  KvStatusHandle status(raw);
+  if (s != NATS_OK) return nats_error("status of KV bucket " + name, s);
+  std::int64_t actual_ns = kvStatus_TTL(status.get());
+  if (actual_ns == wanted_ns) return {};
+  return Status::error("KV bucket " + name + " exists with TTL " + std::to_string(actual_ns / 1000000) +
+                       " ms, not the requested " + std::to_string(wanted_ns / 1000000) +
+                       " ms (delete the bucket or use the same TTL)");
+}
+
 Expected<KvBucket> KvBucket::open_or_create(const NatsConnection& connection, const KvBucketOptions& options) {
+  const std::int64_t ttl_ns = static_cast<std::int64_t>(options.ttl_ms) * 1000 * 1000;
   auto existing = open(connection, options.bucket);
-  if (existing.ok()) return existing;
+  if (existing.ok()) {
+    Status ttl = check_ttl(options.bucket, existing.value().store_.get(), ttl_ns);
+    if (!ttl.ok()) return ttl;
+    return existing;
+  }
   kvConfig config;
   kvConfig_Init(&config);
   config.Bucket = options.bucket.c_str();
   config.History = static_cast<uint8_t>(options.history);
-  config.TTL = static_cast<int64_t>(options.ttl_ms) * 1000 * 1000;  // nanoseconds (the stream's MaxAge)
+  config.TTL = ttl_ns;  // nanoseconds: it becomes the stream's MaxAge
   config.StorageType = options.memory ? js_MemoryStorage : js_FileStorage;
   kvStore* raw = nullptr;
   natsStatus s = js_CreateKeyValue(&raw, connection.js(), &config);

@@ -33,7 +33,7 @@ struct KvBucketOptions {
 
 class KvBucket {
  public:
-  // Creates the bucket when missing, binds to it otherwise.
+  // Creates the bucket when missing, binds to it otherwise (an error if its TTL differs).
   static Expected<KvBucket> open_or_create(const NatsConnection& connection, const KvBucketOptions& options);
   static Expected<KvBucket> open(const NatsConnection& connection, const std::string& bucket);
 

@@ -1,3 +1,4 @@
+// LeaseTable: create / update-at-revision / delete on partition-<n>. Tested by kv_test.cc.
 #include "distributed/leases.h"
 
 namespace sesrules::distributed {

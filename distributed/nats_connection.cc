@@ -1,3 +1,4 @@
+// Connect with reconnect options and a JetStream context. Tested through every distributed_tests case.
 #include "distributed/nats_connection.h"
 
 namespace sesrules::distributed {

@@ -1,3 +1,4 @@
+// Status from the C client's errors; message creation. Tested through every distributed_tests case.
 #include "distributed/nats_handles.h"
 
 namespace sesrules::distributed {

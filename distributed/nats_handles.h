@@ -36,6 +36,7 @@ using ConsumerInfoHandle = NatsHandle<jsConsumerInfo, jsConsumerInfo_Destroy>;
 using MetaDataHandle = NatsHandle<jsMsgMetaData, jsMsgMetaData_Destroy>;
 using KvStoreHandle = NatsHandle<kvStore, kvStore_Destroy>;
 using KvEntryHandle = NatsHandle<kvEntry, kvEntry_Destroy>;
+using KvStatusHandle = NatsHandle<kvStatus, kvStatus_Destroy>;
 
 // "what: <status text> (jetstream error N)" — names the operation and, when the
 // server sent one, the JetStream error code (e.g. 10071 wrong last sequence).

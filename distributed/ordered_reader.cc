@@ -1,3 +1,5 @@
+// OrderedReader: an ephemeral, ack-less pull consumer that follows one filter in stream
+// order and rebuilds itself on gaps or loss. Tested by jetstream_test.cc.
 #include "distributed/consumers.h"
 
 namespace sesrules::distributed {
@@ -43,10 +45,37 @@ Status OrderedReader::subscribe() {
   return {};
 }
 
+Expected<std::string> OrderedReader::consumer_name() const {
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = natsSubscription_GetConsumerInfo(&raw, subscription_.get(), nullptr, &code);
+  ConsumerInfoHandle info(raw);
+  if (s != NATS_OK) return nats_error("consumer of " + options_.stream + " " + options_.filter, s, code);
+  return std::string(info->Name);
+}
+
+Status OrderedReader::recover_if_consumer_gone() {
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = natsSubscription_GetConsumerInfo(&raw, subscription_.get(), nullptr, &code);
+  ConsumerInfoHandle info(raw);
+  if (s == NATS_OK) return {};
+  if (s != NATS_NOT_FOUND) return nats_error("consumer of " + options_.stream + " " + options_.filter, s, code);
+  ++resubscribes_;
+  return subscribe();
+}
+
 Expected<std::vector<StreamMessage>> OrderedReader::next(int timeout_ms) {
   MsgListGuard batch;
   Status s = fetch(subscription_.get(), options_.batch, timeout_ms, batch, options_.stream + " " + options_.filter);
   if (!s.ok()) return s;
+  if (batch.list.Count == 0) {
+    // A pull request to a consumer the server dropped (idle past InactiveThreshold,
+    // a server restart with memory storage) just times out: check on idle polls.
+    Status recovered = recover_if_consumer_gone();
+    if (!recovered.ok()) return recovered;
+    return std::vector<StreamMessage>();
+  }
   std::vector<StreamMessage> out;
   out.reserve(static_cast<std::size_t>(batch.list.Count));
   for (int i = 0; i < batch.list.Count; ++i) {

@@ -1,3 +1,4 @@
+// Subjects and partition_of. Tested by partitioning_test.cc (against the server's mapping).
 #include "distributed/partitioning.h"
 
 #include <charconv>

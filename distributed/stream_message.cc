@@ -1,3 +1,5 @@
+// Copying a fetched natsMsg (data, headers, JetStream metadata) into a StreamMessage.
+// Tested by jetstream_test.cc and work_queue_test.cc.
 #include "distributed/stream_message.h"
 
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// ensure_topology: streams and buckets, created or updated. Tested by topology_test.cc.
 #include "distributed/topology.h"
 
 #include "distributed/kv.h"

@@ -1,3 +1,4 @@
+// WorkQueueConsumer and WorkItem ack/nak/in_progress. Tested by work_queue_test.cc.
 #include "distributed/consumers.h"
 
 namespace sesrules::distributed {

@@ -94,3 +94,37 @@ TEST_CASE("ordered reader: one partition, from a start sequence, in order, with 
 
 }  // namespace
 }  // namespace sesrules::distributed
+
+namespace sesrules::distributed {
+namespace {
+
+TEST_CASE("ordered reader: survives its consumer being deleted by the server") {
+  NatsConnection& connection = test::shared_connection();
+  const int partition = 2;
+  std::uint64_t first = 0;
+  for (int i = 0; i < 10; ++i) {
+    auto r = publish(connection, partition_subject(partition, "555555555555", "ap-south-1"), std::to_string(i));
+    REQUIRE(r.ok());
+    if (i == 0) first = r.value().sequence;
+  }
+  auto reader = OrderedReader::open(connection, {kInStream, "ct.p.2.555555555555.>", first, 4});
+  REQUIRE(reader.ok());
+  auto batch = reader.value().next(2000);
+  REQUIRE(batch.ok());
+  REQUIRE(batch.value().size() == 4);
+  auto name = reader.value().consumer_name();
+  REQUIRE_MESSAGE(name.ok(), name.status().message());
+  REQUIRE(js_DeleteConsumer(connection.js(), kInStream, name.value().c_str(), nullptr, nullptr) == NATS_OK);
+  std::vector<std::string> rest;
+  for (int polls = 0; polls < 20 && rest.size() < 6; ++polls) {
+    auto more = reader.value().next(500);
+    if (!more.ok()) MESSAGE(more.status().message());
+    if (!more.ok()) continue;
+    for (const auto& m : more.value()) rest.push_back(m.data);
+  }
+  CHECK(rest == std::vector<std::string>{"4", "5", "6", "7", "8", "9"});
+  CHECK(reader.value().resubscribes() >= 1);
+}
+
+}  // namespace
+}  // namespace sesrules::distributed

@@ -60,6 +60,17 @@ TEST_CASE("kv: create is exclusive, update needs the latest revision") {
   CHECK(recreated.value().outcome == WriteOutcome::Written);
 }
 
+TEST_CASE("kv: reopening a bucket with another TTL is an error naming both") {
+  NatsConnection& shared = test::shared_connection();
+  KvBucket first = open_bucket(shared, "test_ttl", 2000);
+  auto same = KvBucket::open_or_create(shared, KvBucketOptions{"test_ttl", 2000, 1, true});
+  CHECK(same.ok());
+  auto other = KvBucket::open_or_create(shared, KvBucketOptions{"test_ttl", 5000, 1, true});
+  REQUIRE_FALSE(other.ok());
+  CHECK(other.status().message().find("2000 ms") != std::string::npos);
+  CHECK(other.status().message().find("5000 ms") != std::string::npos);
+}
+
 TEST_CASE("leases: acquire, renew, release, steal after TTL, fencing") {
   using namespace std::chrono_literals;
   NatsConnection& shared = test::shared_connection();
