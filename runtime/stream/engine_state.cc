@@ -36,12 +36,13 @@ void write_partial(ByteWriter& out, const std::optional<detail::Partial>& partia
   for (const EventPtr& e : partial->events) out.varint(events.ref(e));
 }
 
-std::optional<detail::Partial> read_partial(ByteReader& in, const EventTable& events, std::size_t max_events) {
+// A partial of stage k has exactly k+1 events (the handlers index them by step).
+std::optional<detail::Partial> read_partial(ByteReader& in, const EventTable& events, std::size_t steps) {
   if (in.u8() == 0) return std::nullopt;
   detail::Partial partial;
   partial.first_ms = in.svarint();
   const std::size_t n = in.count(1);
-  if (n == 0 || n > max_events) in.fail("partial match with " + std::to_string(n) + " events");
+  if (n != steps) in.fail("partial match with " + std::to_string(n) + " events, expected " + std::to_string(steps));
   for (std::size_t i = 0; i < n && in.ok(); ++i) partial.events.push_back(events.lookup(in, true));
   return partial;
 }

@@ -66,7 +66,7 @@ Value read_value(ByteReader& in, Arena& arena, int depth) {
       }
       return Value::from_object(members, static_cast<std::uint32_t>(n));
     }
-    case Kind::Set: return Value::from_set(static_cast<std::uint32_t>(in.varint()));
+    case Kind::Set: break;   // only the compiler makes sets: never in a record's slots
   }
   in.fail("unknown value kind " + std::to_string(kind));
   return {};

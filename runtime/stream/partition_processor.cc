@@ -39,15 +39,17 @@ void PartitionProcessor::on_record(std::string_view json, std::uint64_t position
   }
   std::uint64_t delivered = 0;
   matched_.clear();
-  reader_->read_buffer(
+  const FileStats stats = reader_->read_buffer(
       kStreamFile, json, 0,
       [&](const RecordView& record) {
         ++delivered;
         evaluator_->evaluate(record, kStreamFile, matched_, state_.counters);
       },
       [&](const ReadIssue& issue) { ++state_.counters[issue.reason]; });
-  if (delivered != 1) ++state_.counters[delivered == 0 ? "records_unreadable" : "records_multiple_in_one"];
-  if (delivered == 1 && matched_.empty()) ++state_.counters["records_no_sequence_step"];
+  // The prefilter skips, unparsed, records that no rule can match.
+  if (matched_.empty()) ++state_.counters[delivered + stats.records_prefiltered > 0 ? "records_no_sequence_step"
+                                                                                 : "records_unreadable"];
+  if (delivered + stats.records_prefiltered > 1) ++state_.counters["records_multiple_in_one"];
   for (MatchedRecord& record : matched_) consume(record);
   pipeline_->advance();
 }
