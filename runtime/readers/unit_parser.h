@@ -18,9 +18,24 @@
 
 namespace sesrules::runtime::detail {
 
+struct FileSession;
+
+// More of a file whose bytes do not all fit the reader's window (streamed plain
+// JSON, see record_reader.h). refill() moves data[keep_from, end) to the front of
+// the window and appends the next bytes of the file (growing the window when
+// keep_from is 0 and it is full, for a record larger than the window); it updates
+// data and base, and clears session.source once the file has been read to its end.
+class WindowSource {
+ public:
+  virtual ~WindowSource() = default;
+  virtual void refill(FileSession& session, std::size_t keep_from) = 0;
+};
+
 struct FileSession {
   std::string_view name;
   std::string_view data;        // decompressed bytes; kInputPadding readable bytes follow
+  std::uint64_t base = 0;       // file offset of data[0]: nonzero once a streamed file moved on
+  WindowSource* source = nullptr;  // null when data holds the rest of the file
   std::uint32_t file_index = 0;
   UnitKind kind = UnitKind::Record;
   const RecordCallback* on_record = nullptr;
@@ -42,8 +57,9 @@ class UnitParser {
   // Parses data[begin, end) (one complete JSON value per json_scan) as a unit of
   // session.kind: one record, one EventBridge envelope or one CloudWatch payload.
   void parse_unit(FileSession& session, std::size_t begin, std::size_t end);
-  // Before framing a file: one prefilter pass over all of session.data (unless
-  // the governor has the prefilter paused), so records are then decided by range.
+  // Before framing a file (and after each refill of a streamed one): one
+  // prefilter pass over all of session.data (unless the governor has the
+  // prefilter paused), so records are then decided by their byte range.
   void begin_file(const FileSession& session);
   std::size_t max_depth() const { return options_.max_depth; }
   std::size_t slot_count() const { return slots_.size(); }
