@@ -79,6 +79,14 @@ ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t ma
       bytes = tail;
     }
     const StructuralBits brackets = structural_brackets(classify_block(bytes), state);
+    // Most blocks lie inside the value: if even all of the block's closers cannot
+    // end it and its openers cannot pass the depth limit, only the counts matter.
+    const auto opens = static_cast<std::size_t>(std::popcount(brackets.open));
+    const auto closes = static_cast<std::size_t>(std::popcount(brackets.close));
+    if (depth > closes && depth + opens <= max_depth) {
+      depth += opens - closes;
+      continue;
+    }
     for (std::uint64_t bits = brackets.open | brackets.close; bits != 0; bits &= bits - 1) {
       const std::uint64_t bit = bits & (~bits + 1);
       if (brackets.open & bit) {

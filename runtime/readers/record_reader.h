@@ -7,7 +7,7 @@
 // or, for a plain {"Records":[...]} file larger than kStreamWindow, stream it
 // through a window of that size, so memory does not grow with file size;
 // detect the layout (format_detect.h), cut it into records (json_scan.h), drop
-// records the prefilter rules out (prefilter.h), and extract the Program's field
+// records the prefilter rules out (event_prefilter.h), and extract the Program's field
 // paths in one pass (field_extractor.h). Damage is reported per smallest unit and
 // reading goes on. Summary counter names (ReadIssue::reason, FileStats::skipped):
 //   records_skipped_malformed_json   a record (line, array element, log event) is not valid JSON
@@ -82,7 +82,7 @@ inline constexpr std::size_t kStreamWindow = 256 * 1024;
 
 class RecordReader {
  public:
-  // Uses program.fields (or the standard slots when it is empty), program.atoms
+  // Uses program.fields (or the standard slots when it is empty), program.dispatch
   // and program.prefilter_complete. The Program must outlive the reader.
   RecordReader(const Program& program, ReaderOptions options);
   ~RecordReader();

@@ -58,8 +58,8 @@ void report_not_object(FileSession& s, std::uint64_t index, std::uint64_t offset
 
 UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
     : options_(options),
-      prefilter_(program.atoms),
-      prefilter_active_(options.use_prefilter && program.prefilter_complete && !prefilter_.matches_everything()),
+      prefilter_(program),
+      prefilter_active_(options.use_prefilter && prefilter_.active()),
       extractor_(program.fields.empty() ? standard_field_paths() : program.fields),
       has_time_slot_(program.fields.empty() ||
                      program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),

@@ -13,6 +13,7 @@
 
 #include "runtime/readers/field_extractor.h"
 #include "runtime/readers/format_detect.h"
+#include "runtime/readers/event_prefilter.h"
 #include "runtime/readers/prefilter.h"
 #include "runtime/readers/record_reader.h"
 
@@ -77,7 +78,7 @@ class UnitParser {
   bool prefiltered_out(FileSession& s, std::string_view raw);
 
   const ReaderOptions& options_;
-  Prefilter prefilter_;
+  EventPrefilter prefilter_;
   bool prefilter_active_;
   PrefilterGovernor governor_;
   bool file_scanned_ = false;         // hits_ holds the current file's prefilter hits

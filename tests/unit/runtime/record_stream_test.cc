@@ -58,7 +58,7 @@ void check_same(const ReadOutcome& streamed, const ReadOutcome& whole) {
 
 TEST_CASE("streamed Records file: same records, offsets and counts as reading it whole") {
   rt::Program program;
-  program.atoms = {"GetSendQuota"};
+  program.dispatch = {rt::DispatchEntry{"", "GetSendQuota", {rt::DispatchTarget{}}}};
   program.prefilter_complete = true;
   const std::string bytes = big_records_file(1500);
   REQUIRE(bytes.size() > 3 * rt::kStreamWindow);
