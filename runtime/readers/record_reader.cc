@@ -108,8 +108,8 @@ FileStats RecordReader::read_file(const InputFile& file, std::uint32_t file_inde
   const bool is_stdin = file.path == kStdinPath;
   // O_NOATIME saves an inode update per file on filesystems mounted without
   // noatime/relatime; only the file's owner may ask for it (EPERM otherwise).
-  int fd = is_stdin ? STDIN_FILENO : ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = is_stdin ? STDIN_FILENO : dirs_.open(file.path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = dirs_.open(file.path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(file.path, std::strerror(errno), on_issue);
   const std::string_view name = is_stdin ? std::string_view("<stdin>") : std::string_view(file.path);
   // The size from fstat is a hint only: FIFOs report 0 and files may grow while we read.

@@ -42,6 +42,7 @@
 
 #include "runtime/program.h"
 #include "runtime/readers/decompress.h"
+#include "runtime/readers/dir_cache.h"
 #include "runtime/readers/input_walk.h"
 #include "runtime/record.h"
 
@@ -114,6 +115,7 @@ class RecordReader {
   ReaderOptions options_;
   std::unique_ptr<detail::UnitParser> units_;
   Decompressor decompressor_;
+  DirCache dirs_;
   std::unique_ptr<char[]> input_;      // file bytes, followed by kInputPadding bytes
   std::size_t input_capacity_ = 0;
   std::size_t input_size_ = 0;
