@@ -112,10 +112,13 @@ FileStats RecordReader::read_file(const InputFile& file, std::uint32_t file_inde
   if (fd < 0 && errno == EPERM) fd = dirs_.open(file.path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(file.path, std::strerror(errno), on_issue);
   const std::string_view name = is_stdin ? std::string_view("<stdin>") : std::string_view(file.path);
-  // The size from fstat is a hint only: FIFOs report 0 and files may grow while we read.
+  // The size is a hint only: FIFOs report 0 and files may grow while we read. The
+  // walk's size of a regular file saves an fstat per file.
+  std::size_t size = static_cast<std::size_t>(file.size);
   struct stat info {};
-  const bool known = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
-  const std::size_t size = known ? static_cast<std::size_t>(info.st_size) : 0;
+  if (size == 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    size = static_cast<std::size_t>(info.st_size);
+  }
   const bool big = size > kStreamWindow;
   input_size_ = 0;
   reserve_input(big ? kStreamWindow : size + 1);
