@@ -53,7 +53,8 @@ const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("
 const Kernel kKernel = kHasAvx2 ? classify_avx2 : classify_sse2;
 
 // The framing loop, inlined into one function per kernel so that the AVX2 one
-// also gets the POPCNT instruction (the x86-64 baseline calls libgcc for it).
+// also gets the POPCNT instruction (the x86-64 baseline calls libgcc for it)
+// and, flattened, the classification inline.
 template <Kernel kClassify>
 __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view data, std::size_t pos,
                                                              std::size_t max_depth) {
@@ -90,21 +91,22 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
   return {ScanStatus::Truncated, data.size()};
 }
 
-__attribute__((target("avx2,popcnt"))) ScanResult scan_avx2(std::string_view data, std::size_t pos,
+__attribute__((target("avx2,popcnt"), flatten)) ScanResult scan_avx2(std::string_view data, std::size_t pos,
                                                             std::size_t max_depth) {
   return scan_blocks<classify_avx2>(data, pos, max_depth);
 }
 
-ScanResult scan_sse2(std::string_view data, std::size_t pos, std::size_t max_depth) {
-  return scan_blocks<classify_sse2>(data, pos, max_depth);
-}
 
 }  // namespace
 
 BlockClasses classify_block(const char* bytes) { return kKernel(bytes); }
 
+ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth) {
+  return scan_blocks<classify_sse2>(data, pos, max_depth);
+}
+
 ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
-  return kHasAvx2 ? scan_avx2(data, pos, max_depth) : scan_sse2(data, pos, max_depth);
+  return kHasAvx2 ? scan_avx2(data, pos, max_depth) : scan_container_sse2(data, pos, max_depth);
 }
 
 const char* block_kernel_name() { return kKernel == classify_avx2 ? "avx2" : "sse2"; }
