@@ -84,8 +84,9 @@ class RecordReader::Window : public detail::WindowSource {
     const std::size_t kept = r.input_size_ - keep_from;
     std::memmove(r.input_.get(), r.input_.get() + keep_from, kept);
     r.input_size_ = kept;
-    // A value longer than the window doubles it (records stay under max_record_bytes).
-    const std::size_t limit = keep_from == 0 ? std::max(kStreamWindow, 2 * kept) : std::max(kStreamWindow, kept);
+    // Room for at least as much again as is kept: a value longer than the window
+    // (records stay under max_record_bytes) doubles it, and a refill always reads.
+    const std::size_t limit = std::max(kStreamWindow, 2 * kept);
     bool eof = false;
     std::string error;
     const bool ok = r.read_more(fd_, limit, eof, error);

@@ -27,7 +27,12 @@ std::string big_records_file(std::size_t count) {
   std::string out = "{\"Records\": [\n";
   for (std::size_t i = 0; i < count; ++i) {
     std::string record = record_json(i % 3 ? "GetSendQuota" : "DescribeInstances", "id-" + std::to_string(i));
-    const std::size_t pad = i == count / 2 ? rt::kStreamWindow + 1000 : 100 + (i * 37) % 900;
+    // Records larger than the window; the second starts inside the window the
+    // first grew and is cut by its end with more than a window's worth kept.
+    const std::size_t pad = i == count / 2       ? rt::kStreamWindow * 23 / 10
+                            : i == count / 2 + 1 ? rt::kStreamWindow * 2
+                            : i == count / 3     ? rt::kStreamWindow + 1000
+                                                 : 100 + (i * 37) % 900;
     record.insert(record.size() - 1, ",\"userAgent\":\"" + std::string(pad, 'x') + "\"");
     out += (i ? ",\n" : "") + record;
   }
