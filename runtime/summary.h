@@ -21,7 +21,7 @@ struct RunSummary {
   std::uint64_t files_unreadable = 0;
   std::uint64_t digest_files_skipped = 0;
   std::uint64_t records = 0;
-  std::uint64_t records_prefiltered = 0;     // rejected by prefilter atoms without a full parse
+  std::uint64_t records_prefiltered = 0;     // rejected by the prefilter without a full parse
   std::uint64_t records_dispatched = 0;      // records that reached at least one rule
   std::uint64_t bytes_on_disk = 0;
   std::uint64_t bytes_decompressed = 0;

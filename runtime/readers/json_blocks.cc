@@ -7,6 +7,8 @@
 
 #include <immintrin.h>
 
+#include <cstring>
+
 namespace sesrules::runtime::detail {
 namespace {
 
@@ -47,13 +49,65 @@ BlockClasses classify_sse2(const char* bytes) {
 
 using Kernel = BlockClasses (*)(const char*);
 
-Kernel pick_kernel() { return __builtin_cpu_supports("avx2") ? classify_avx2 : classify_sse2; }
+const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+const Kernel kKernel = kHasAvx2 ? classify_avx2 : classify_sse2;
 
-const Kernel kKernel = pick_kernel();
+// The framing loop, inlined into one function per kernel so that the AVX2 one
+// also gets the POPCNT instruction (the x86-64 baseline calls libgcc for it)
+// and, flattened, the classification inline.
+template <Kernel kClassify>
+__attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view data, std::size_t pos,
+                                                             std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool too_deep = false;
+  StringState state;
+  char tail[64];
+  for (std::size_t block = pos; block < data.size(); block += 64) {
+    const char* bytes = data.data() + block;
+    if (data.size() - block < 64) {
+      std::memset(tail, ' ', sizeof tail);
+      std::memcpy(tail, bytes, data.size() - block);
+      bytes = tail;
+    }
+    const StructuralBits brackets = structural_brackets(kClassify(bytes), state);
+    // Most blocks lie inside the value: if even all of the block's closers cannot
+    // end it and its openers cannot pass the depth limit, only the counts matter.
+    const auto opens = static_cast<std::size_t>(__builtin_popcountll(brackets.open));
+    const auto closes = static_cast<std::size_t>(__builtin_popcountll(brackets.close));
+    if (depth > closes && depth + opens <= max_depth) {
+      depth += opens - closes;
+      continue;
+    }
+    for (std::uint64_t bits = brackets.open | brackets.close; bits != 0; bits &= bits - 1) {
+      const std::uint64_t bit = bits & (~bits + 1);
+      if (brackets.open & bit) {
+        if (++depth > max_depth) too_deep = true;
+      } else if (--depth == 0) {
+        const std::size_t end = block + static_cast<std::size_t>(__builtin_ctzll(bit)) + 1;
+        return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, end};
+      }
+    }
+  }
+  return {ScanStatus::Truncated, data.size()};
+}
+
+__attribute__((target("avx2,popcnt"), flatten)) ScanResult scan_avx2(std::string_view data, std::size_t pos,
+                                                            std::size_t max_depth) {
+  return scan_blocks<classify_avx2>(data, pos, max_depth);
+}
+
 
 }  // namespace
 
 BlockClasses classify_block(const char* bytes) { return kKernel(bytes); }
+
+ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth) {
+  return scan_blocks<classify_sse2>(data, pos, max_depth);
+}
+
+ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
+  return kHasAvx2 ? scan_avx2(data, pos, max_depth) : scan_container_sse2(data, pos, max_depth);
+}
 
 const char* block_kernel_name() { return kKernel == classify_avx2 ? "avx2" : "sse2"; }
 

@@ -8,8 +8,18 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+
+#include "runtime/readers/json_scan.h"
 
 namespace sesrules::runtime::detail {
+
+// scan_value's container case: data[pos] is '{' or '['. Walks 64-byte blocks,
+// one step per bracket outside strings, and only counts brackets in blocks that
+// cannot end the value. data needs no padding (the last block is copied).
+ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth);
+// The SSE2 variant, whatever this CPU has (for tests of the fallback).
+ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth);
 
 // Raw byte classes of one 64-byte block; bit i is byte i.
 struct BlockClasses {

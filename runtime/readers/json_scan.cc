@@ -63,41 +63,12 @@ bool ends_scalar(char c) {
   return is_json_space(c) || c == ',' || c == ']' || c == '}' || c == '[' || c == '{' || c == '"';
 }
 
-// Walks 64-byte blocks from the opening bracket at pos (json_blocks.h), one step
-// per bracket outside strings. The final partial block is copied into a
-// space-filled buffer: callers need not pad data.
-ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
-  std::size_t depth = 0;
-  bool too_deep = false;
-  StringState state;
-  char tail[64];
-  for (std::size_t block = pos; block < data.size(); block += 64) {
-    const char* bytes = data.data() + block;
-    if (data.size() - block < 64) {
-      std::memset(tail, ' ', sizeof tail);
-      std::memcpy(tail, bytes, data.size() - block);
-      bytes = tail;
-    }
-    const StructuralBits brackets = structural_brackets(classify_block(bytes), state);
-    for (std::uint64_t bits = brackets.open | brackets.close; bits != 0; bits &= bits - 1) {
-      const std::uint64_t bit = bits & (~bits + 1);
-      if (brackets.open & bit) {
-        if (++depth > max_depth) too_deep = true;
-      } else if (--depth == 0) {
-        const std::size_t end = block + static_cast<std::size_t>(std::countr_zero(bit)) + 1;
-        return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, end};
-      }
-    }
-  }
-  return {ScanStatus::Truncated, data.size()};
-}
-
 }  // namespace
 
 ScanResult scan_value(std::string_view data, std::size_t pos, std::size_t max_depth) {
   if (pos >= data.size()) return {ScanStatus::Truncated, data.size()};
   const char c = data[pos];
-  if (c == '{' || c == '[') return scan_container(data, pos, max_depth);
+  if (c == '{' || c == '[') return scan_container(data, pos, max_depth);  // json_blocks.h
   if (c == '"') {
     const std::size_t end = scan_string(data, pos);
     if (end == std::string_view::npos) return {ScanStatus::Truncated, data.size()};

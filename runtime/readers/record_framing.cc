@@ -13,6 +13,43 @@ namespace {
 
 constexpr std::size_t kNoPosition = std::string_view::npos;
 
+// Streamed files: bytes kept loaded ahead of the framing position, so that most
+// records are framed without a refill in the middle.
+constexpr std::size_t kLowWater = 64 * 1024;
+
+// Streamed files: makes data[pos, pos + want) loaded, or the file read to its end.
+// Returns pos in the (possibly moved) window.
+std::size_t ensure(FileSession& s, std::size_t pos, std::size_t want, UnitParser& units) {
+  while (s.source != nullptr && s.data.size() - pos < want) {
+    const std::size_t had = s.data.size() - pos;
+    s.source->refill(s, pos);
+    pos = 0;
+    units.begin_file(s);
+    if (s.data.size() <= had) break;  // nothing more came (read error, reported)
+  }
+  return pos;
+}
+
+// skip_space that refills a streamed file instead of stopping at the window's end.
+std::size_t skip_space_streamed(FileSession& s, std::size_t pos, UnitParser& units) {
+  for (;;) {
+    pos = skip_space(s.data, pos);
+    if (pos < s.data.size() || s.source == nullptr) return pos;
+    pos = ensure(s, pos, 1, units);
+  }
+}
+
+// scan_value over a streamed file: a value cut by the window's end is rescanned
+// after a refill (which grows the window if the value is larger than it).
+ScanResult scan_streamed(FileSession& s, std::size_t& pos, UnitParser& units) {
+  ScanResult scan = scan_value(s.data, pos, units.max_depth());
+  while (scan.status == ScanStatus::Truncated && s.source != nullptr) {
+    pos = ensure(s, pos, s.data.size() - pos + 1, units);
+    scan = scan_value(s.data, pos, units.max_depth());
+  }
+  return scan;
+}
+
 void report_scan_failure(FileSession& s, const ScanResult& scan, std::size_t pos) {
   if (scan.status == ScanStatus::Truncated) {
     s.record_issue("records_skipped_truncated", s.next_record++, pos, "file ends inside this record");
@@ -26,24 +63,25 @@ void report_scan_failure(FileSession& s, const ScanResult& scan, std::size_t pos
 // Elements of the array whose '[' is at open. Returns the position after ']', or
 // kNoPosition when the rest of the file could not be framed (already reported).
 std::size_t read_array_elements(FileSession& s, std::size_t open, UnitParser& units) {
-  const std::string_view data = s.data;
-  std::size_t pos = skip_space(data, open + 1);
-  if (pos < data.size() && data[pos] == ']') return pos + 1;
+  std::size_t pos = skip_space_streamed(s, open + 1, units);
+  if (pos < s.data.size() && s.data[pos] == ']') return pos + 1;
   for (;;) {
-    if (pos >= data.size()) {
+    pos = ensure(s, pos, kLowWater, units);
+    if (pos >= s.data.size()) {
       s.file_issue("files_damaged_truncated", pos, "file ends before the closing ']'");
       return kNoPosition;
     }
-    const ScanResult scan = scan_value(data, pos, units.max_depth());
+    const ScanResult scan = scan_streamed(s, pos, units);
     if (scan.status == ScanStatus::Ok) {
       units.parse_unit(s, pos, scan.end);
     } else {
       report_scan_failure(s, scan, pos);
       if (scan.status != ScanStatus::TooDeep) return kNoPosition;
     }
-    pos = skip_space(data, scan.end);
+    pos = skip_space_streamed(s, scan.end, units);
+    const std::string_view data = s.data;
     if (pos < data.size() && data[pos] == ',') {
-      pos = skip_space(data, pos + 1);
+      pos = skip_space_streamed(s, pos + 1, units);
     } else if (pos < data.size() && data[pos] == ']') {
       return pos + 1;
     } else if (pos < data.size()) {
@@ -145,8 +183,10 @@ void read_layout(FileSession& s, const FormatInfo& info, UnitParser& units) {
         s.file_issue("files_skipped_malformed_json", info.body, "\"Records\" is not an array");
         return;
       }
-      const std::size_t after = read_array_elements(s, info.records_array, units);
-      if (after != kNoPosition) check_trailing(s, close_records_object(s, after, units.max_depth()));
+      std::size_t after = read_array_elements(s, info.records_array, units);
+      if (after == kNoPosition) return;
+      after = ensure(s, after, kNoPosition, units);  // the rest of a streamed file: normally "}\n"
+      check_trailing(s, close_records_object(s, after, units.max_depth()));
       return;
     }
     case Layout::Array: check_trailing(s, read_array_elements(s, info.body, units)); return;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -50,50 +52,101 @@ void RecordReader::reserve_input(std::size_t bytes) {
   input_capacity_ = capacity;
 }
 
-// Reads the whole file (or stdin for "-") into input_. The size from fstat is a
-// hint only: FIFOs report 0 and files may grow while we read.
-bool RecordReader::read_into_buffer(const std::string& path, std::string& error) {
-  const bool is_stdin = path == kStdinPath;
-  // O_NOATIME saves an inode update per file on filesystems mounted without
-  // noatime/relatime; only the file's owner may ask for it (EPERM otherwise).
-  int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::strerror(errno);
-    return false;
-  }
-  struct stat info {};
-  input_size_ = 0;
-  reserve_input(::fstat(fd, &info) == 0 && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) + 1 : 0);
-  bool ok = true;
-  for (;;) {
+bool RecordReader::read_more(int fd, std::size_t limit, bool& eof, std::string& error) {
+  eof = false;
+  while (input_size_ < limit) {
     if (input_size_ == input_capacity_) reserve_input(input_capacity_ + 1);
-    const ssize_t got = ::read(fd, input_.get() + input_size_, input_capacity_ - input_size_);
-    if (got == 0) break;
+    const std::size_t room = std::min(input_capacity_, limit) - input_size_;
+    const ssize_t got = ::read(fd, input_.get() + input_size_, room);
+    if (got == 0) {
+      eof = true;
+      return true;
+    }
     if (got < 0) {
       if (errno == EINTR) continue;
       error = std::strerror(errno);
-      ok = false;
-      break;
+      return false;
     }
     input_size_ += static_cast<std::size_t>(got);
   }
-  if (!is_stdin) ::close(fd);
-  return ok;
+  return true;
 }
+
+// The window of a streamed file: refill() keeps the unframed tail and reads on.
+class RecordReader::Window : public detail::WindowSource {
+ public:
+  Window(RecordReader& reader, int fd, std::size_t first_bytes)
+      : reader_(reader), fd_(fd), bytes_read_(first_bytes) {}
+  std::uint64_t bytes_read() const { return bytes_read_; }
+
+  void refill(detail::FileSession& s, std::size_t keep_from) override {
+    RecordReader& r = reader_;
+    const std::size_t kept = r.input_size_ - keep_from;
+    std::memmove(r.input_.get(), r.input_.get() + keep_from, kept);
+    r.input_size_ = kept;
+    // Room for at least as much again as is kept: a value longer than the window
+    // (records stay under max_record_bytes) doubles it, and a refill always reads.
+    const std::size_t limit = std::max(kStreamWindow, 2 * kept);
+    bool eof = false;
+    std::string error;
+    const bool ok = r.read_more(fd_, limit, eof, error);
+    bytes_read_ += r.input_size_ - kept;
+    std::memset(r.input_.get() + r.input_size_, ' ', kInputPadding);
+    s.base += keep_from;
+    s.data = std::string_view(r.input_.get(), r.input_size_);
+    if (!ok) s.file_issue("files_skipped_unreadable", s.data.size(), fmt::format("read error: {}", error));
+    if (!ok || eof || r.input_size_ == kept) s.source = nullptr;  // no more bytes will come
+  }
+
+ private:
+  RecordReader& reader_;
+  int fd_;
+  std::uint64_t bytes_read_;
+};
 
 FileStats RecordReader::read_file(const InputFile& file, std::uint32_t file_index, const RecordCallback& on_record,
                                   const IssueCallback& on_issue) {
-  std::string error;
-  if (!read_into_buffer(file.path, error)) {
-    FileStats stats;
-    stats.unreadable = true;
-    stats.skipped["files_skipped_unreadable"] = 1;
-    on_issue(ReadIssue{file.path, 0, 0, "files_skipped_unreadable", fmt::format("{}: {}", file.path, error)});
-    return stats;
+  const bool is_stdin = file.path == kStdinPath;
+  // O_NOATIME saves an inode update per file on filesystems mounted without
+  // noatime/relatime; only the file's owner may ask for it (EPERM otherwise).
+  int fd = is_stdin ? STDIN_FILENO : dirs_.open(file.path, O_RDONLY | O_CLOEXEC | O_NOATIME);
+  if (fd < 0 && errno == EPERM) fd = dirs_.open(file.path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return unreadable(file.path, std::strerror(errno), on_issue);
+  const std::string_view name = is_stdin ? std::string_view("<stdin>") : std::string_view(file.path);
+  // The size is a hint only: FIFOs report 0 and files may grow while we read. The
+  // walk's size of a regular file saves an fstat per file.
+  std::size_t size = static_cast<std::size_t>(file.size);
+  struct stat info {};
+  if (size == 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    size = static_cast<std::size_t>(info.st_size);
   }
-  const std::string_view name = file.path == kStdinPath ? std::string_view("<stdin>") : std::string_view(file.path);
-  return process(name, std::string_view(input_.get(), input_size_), file_index, on_record, on_issue);
+  const bool big = size > kStreamWindow;
+  input_size_ = 0;
+  reserve_input(big ? kStreamWindow : size + 1);
+  bool eof = false;
+  std::string error;
+  FileStats stats;
+  if (read_more(fd, big ? kStreamWindow : SIZE_MAX, eof, error)) {
+    const std::string_view head(input_.get(), input_size_);
+    const FormatInfo shape = eof || is_gzip(head) ? FormatInfo{} : detect_format(head, options_.max_depth);
+    if (!eof && shape.layout == Layout::RecordsFile && shape.records_array != std::string_view::npos) {
+      Window window(*this, fd, input_size_);
+      stats = process(name, head, file_index, on_record, on_issue, &window);
+      stats.bytes_on_disk = stats.bytes_decompressed = std::max<std::uint64_t>(window.bytes_read(), size);
+    } else if (eof || read_more(fd, SIZE_MAX, eof, error)) {  // other layouts and gzip: whole file
+      stats = process(name, std::string_view(input_.get(), input_size_), file_index, on_record, on_issue);
+    }
+  }
+  if (!is_stdin) ::close(fd);
+  return error.empty() ? stats : unreadable(file.path, error, on_issue);
+}
+
+FileStats RecordReader::unreadable(const std::string& path, const std::string& error, const IssueCallback& on_issue) {
+  FileStats stats;
+  stats.unreadable = true;
+  stats.skipped["files_skipped_unreadable"] = 1;
+  on_issue(ReadIssue{path, 0, 0, "files_skipped_unreadable", fmt::format("{}: {}", path, error)});
+  return stats;
 }
 
 FileStats RecordReader::read_buffer(std::string_view name, std::string_view bytes, std::uint32_t file_index,
@@ -106,7 +159,7 @@ FileStats RecordReader::read_buffer(std::string_view name, std::string_view byte
 }
 
 FileStats RecordReader::process(std::string_view name, std::string_view bytes, std::uint32_t file_index,
-                                const RecordCallback& on_record, const IssueCallback& on_issue) {
+                                const RecordCallback& on_record, const IssueCallback& on_issue, Window* source) {
   FileStats stats;
   stats.bytes_on_disk = bytes.size();
   detail::FileSession session;
@@ -127,6 +180,7 @@ FileStats RecordReader::process(std::string_view name, std::string_view bytes, s
   }
   stats.bytes_decompressed = data.size();
   session.data = data;
+  session.source = source;
   const FormatInfo info = detect_format(data, options_.max_depth);
   stats.format = format_name(info);
   session.kind = info.kind;

@@ -4,8 +4,10 @@
 // Tested by tests/unit/runtime/record_reader_test.cc and shared_samples_test.cc.
 //
 // Per file: read whole (or stdin), inflate if the content is gzip (decompress.h),
+// or, for a plain {"Records":[...]} file larger than kStreamWindow, stream it
+// through a window of that size, so memory does not grow with file size;
 // detect the layout (format_detect.h), cut it into records (json_scan.h), drop
-// records the prefilter rules out (prefilter.h), and extract the Program's field
+// records the prefilter rules out (event_prefilter.h), and extract the Program's field
 // paths in one pass (field_extractor.h). Damage is reported per smallest unit and
 // reading goes on. Summary counter names (ReadIssue::reason, FileStats::skipped):
 //   records_skipped_malformed_json   a record (line, array element, log event) is not valid JSON
@@ -40,6 +42,7 @@
 
 #include "runtime/program.h"
 #include "runtime/readers/decompress.h"
+#include "runtime/readers/dir_cache.h"
 #include "runtime/readers/input_walk.h"
 #include "runtime/record.h"
 
@@ -70,11 +73,17 @@ struct FileStats {
 using RecordCallback = std::function<void(const RecordView&)>;
 using IssueCallback = std::function<void(const ReadIssue&)>;
 
-namespace detail { class UnitParser; }
+namespace detail {
+class UnitParser;
+struct FileSession;
+}
+
+// Plain CloudTrail files larger than this are read through a window of this size.
+inline constexpr std::size_t kStreamWindow = 256 * 1024;
 
 class RecordReader {
  public:
-  // Uses program.fields (or the standard slots when it is empty), program.atoms
+  // Uses program.fields (or the standard slots when it is empty), program.dispatch
   // and program.prefilter_complete. The Program must outlive the reader.
   RecordReader(const Program& program, ReaderOptions options);
   ~RecordReader();
@@ -93,14 +102,20 @@ class RecordReader {
   std::size_t slot_count() const;
 
  private:
+  class Window;
+
+  // source: null when bytes hold the whole file; else the streamed file's window.
   FileStats process(std::string_view name, std::string_view bytes, std::uint32_t file_index,
-                    const RecordCallback& on_record, const IssueCallback& on_issue);
-  bool read_into_buffer(const std::string& path, std::string& error);
+                    const RecordCallback& on_record, const IssueCallback& on_issue, Window* source = nullptr);
+  // Reads from fd into input_ until it holds `limit` bytes or the file ends (eof).
+  bool read_more(int fd, std::size_t limit, bool& eof, std::string& error);
   void reserve_input(std::size_t bytes);
+  static FileStats unreadable(const std::string& path, const std::string& error, const IssueCallback& on_issue);
 
   ReaderOptions options_;
   std::unique_ptr<detail::UnitParser> units_;
   Decompressor decompressor_;
+  DirCache dirs_;
   std::unique_ptr<char[]> input_;      // file bytes, followed by kInputPadding bytes
   std::size_t input_capacity_ = 0;
   std::size_t input_size_ = 0;

@@ -19,12 +19,14 @@ static_assert(kInputPadding >= simdjson::SIMDJSON_PADDING, "reader buffers must 
 void FileSession::record_issue(std::string_view reason, std::uint64_t record_index, std::uint64_t offset,
                                std::string_view what) {
   ++stats->skipped[std::string(reason)];
+  offset += base;
   (*on_issue)(ReadIssue{std::string(name), record_index, offset, std::string(reason),
                         fmt::format("{}: record {} (byte {}): {}", name, record_index, offset, what)});
 }
 
 void FileSession::file_issue(std::string_view reason, std::uint64_t offset, std::string_view what) {
   ++stats->skipped[std::string(reason)];
+  offset += base;
   (*on_issue)(ReadIssue{std::string(name), next_record, offset, std::string(reason),
                         fmt::format("{}: byte {}: {}", name, offset, what)});
 }
@@ -56,8 +58,8 @@ void report_not_object(FileSession& s, std::uint64_t index, std::uint64_t offset
 
 UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
     : options_(options),
-      prefilter_(program.atoms),
-      prefilter_active_(options.use_prefilter && program.prefilter_complete && !prefilter_.matches_everything()),
+      prefilter_(program),
+      prefilter_active_(options.use_prefilter && prefilter_.active()),
       extractor_(program.fields.empty() ? standard_field_paths() : program.fields),
       has_time_slot_(program.fields.empty() ||
                      program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),
@@ -148,7 +150,7 @@ void UnitParser::deliver(FileSession& s, ondemand::object record, std::string_vi
   }
   RecordView view;
   view.fields = slots_;
-  view.provenance = Provenance{s.file_index, index, offset};
+  view.provenance = Provenance{s.file_index, index, s.base + offset};
   view.raw = raw;
   const Value& time = slots_.empty() ? Value() : slots_[kSlotEventTime];
   if (has_time_slot_ && time.kind == Kind::String) view.has_time = parse_event_time(time.str(), view.time_ms);

@@ -13,14 +13,30 @@
 
 #include "runtime/readers/field_extractor.h"
 #include "runtime/readers/format_detect.h"
+#include "runtime/readers/event_prefilter.h"
 #include "runtime/readers/prefilter.h"
 #include "runtime/readers/record_reader.h"
 
 namespace sesrules::runtime::detail {
 
+struct FileSession;
+
+// More of a file whose bytes do not all fit the reader's window (streamed plain
+// JSON, see record_reader.h). refill() moves data[keep_from, end) to the front of
+// the window and appends the next bytes of the file (growing the window when
+// keep_from is 0 and it is full, for a record larger than the window); it updates
+// data and base, and clears session.source once the file has been read to its end.
+class WindowSource {
+ public:
+  virtual ~WindowSource() = default;
+  virtual void refill(FileSession& session, std::size_t keep_from) = 0;
+};
+
 struct FileSession {
   std::string_view name;
   std::string_view data;        // decompressed bytes; kInputPadding readable bytes follow
+  std::uint64_t base = 0;       // file offset of data[0]: nonzero once a streamed file moved on
+  WindowSource* source = nullptr;  // null when data holds the rest of the file
   std::uint32_t file_index = 0;
   UnitKind kind = UnitKind::Record;
   const RecordCallback* on_record = nullptr;
@@ -42,8 +58,9 @@ class UnitParser {
   // Parses data[begin, end) (one complete JSON value per json_scan) as a unit of
   // session.kind: one record, one EventBridge envelope or one CloudWatch payload.
   void parse_unit(FileSession& session, std::size_t begin, std::size_t end);
-  // Before framing a file: one prefilter pass over all of session.data (unless
-  // the governor has the prefilter paused), so records are then decided by range.
+  // Before framing a file (and after each refill of a streamed one): one
+  // prefilter pass over all of session.data (unless the governor has the
+  // prefilter paused), so records are then decided by their byte range.
   void begin_file(const FileSession& session);
   std::size_t max_depth() const { return options_.max_depth; }
   std::size_t slot_count() const { return slots_.size(); }
@@ -62,7 +79,7 @@ class UnitParser {
   bool prefiltered_out(FileSession& s, std::string_view raw);
 
   const ReaderOptions& options_;
-  Prefilter prefilter_;
+  EventPrefilter prefilter_;
   bool prefilter_active_;
   PrefilterGovernor governor_;
   bool file_scanned_ = false;         // hits_ holds the current file's prefilter hits

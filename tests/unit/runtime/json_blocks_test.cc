@@ -70,6 +70,9 @@ TEST_CASE("json_blocks: scan_value agrees with the reference on random input") {
       const rt::detail::ScanResult got = rt::detail::scan_value(text, 0, max_depth);
       REQUIRE(got.status == expected.status);
       REQUIRE(got.end == expected.end);
+      const rt::detail::ScanResult fallback = rt::detail::scan_container_sse2(text, 0, max_depth);
+      REQUIRE(fallback.status == expected.status);
+      REQUIRE(fallback.end == expected.end);
     }
   }
 }

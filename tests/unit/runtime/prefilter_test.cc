@@ -1,31 +1,47 @@
-// Tests runtime/readers/prefilter.cc: atom search over raw record bytes and the
-// escape rule that keeps the prefilter conservative.
+// Tests runtime/readers/event_prefilter.cc and prefilter.h: the key-anchored
+// prefilter built from a Program's dispatch index, its escape rules, the SIMD
+// substring search under it, and the governor that pauses it.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "runtime/readers/event_prefilter.h"
 #include "runtime/readers/prefilter.h"
 
 namespace rt = sesrules::runtime;
 
-TEST_CASE("Prefilter finds any atom anywhere in the bytes") {
-  const rt::Prefilter filter({"GetSendQuota", "ListIdentities", "ses.amazonaws.com", "AKIA", "ab", "x"});
+namespace {
+
+rt::Program dispatch_program(std::vector<std::pair<std::string, std::string>> pairs) {
+  rt::Program program;
+  program.prefilter_complete = true;
+  for (auto& [source, name] : pairs) program.dispatch.push_back(rt::DispatchEntry{source, name, {rt::DispatchTarget{}}});
+  return program;
+}
+
+}  // namespace
+
+TEST_CASE("EventPrefilter: eventName values of the dispatch index") {
+  const rt::EventPrefilter filter(dispatch_program({{"ses.amazonaws.com", "GetSendQuota"}, {"", "ListIdentities"}}));
+  REQUIRE(filter.active());
   struct Case { std::string raw; bool may_match; };
   const Case cases[] = {
       {R"({"eventName":"GetSendQuota"})", true},
-      {R"({"eventName":"ListIdentities"})", true},
-      {R"({"eventSource":"ses.amazonaws.com"})", true},
-      {"GetSendQuota", true},                              // whole input
-      {"...GetSendQuot", false},                           // prefix at the end only
-      {R"({"accessKeyId":"AKIAEXAMPLE"})", true},
-      {R"({"a":"cab"})", true},                             // short atom
-      {R"({"eventName":"DescribeInstances"})", false},
+      {R"({"eventName" : "ListIdentities"})", true},
+      {"{\"eventName\":\n\t\"GetSendQuota\"}", true},
+      {R"({"userIdentity":{"eventName":"GetSendQuota"},"eventName":"X"})", true},  // any depth counts
+      {R"({"eventName":"GetSendQuotaX"})", false},
+      {R"({"eventName":"DescribeInstances","userAgent":"GetSendQuota"})", false},  // name elsewhere
+      {R"({"eventName":5})", false},
+      {R"({"eventName":"GetSend)", false},
+      {R"({"eventName":"\u0047etSendQuota"})", true},       // escape could spell a name
+      {R"({"event\u004eame":"GetSendQuota"})", true},       // ... or the key
+      {R"({"eventName":"Get\/SendQuota"})", true},          // backslash inside the value
+      {R"({"p":"{\"Version\":1}","eventName":"RunInstances"})", false},  // plain escapes elsewhere
+      {R"({"p":"\\u0041","eventName":"RunInstances"})", false},         // an escaped backslash, then "u"
       {"", false},
-      {"AKI", false},
-      {R"({"eventName":"\u0047etSendQuota"})", true},      // escape could hide an atom
-      {R"({"p":"{\"Version\":1}"})", false},                // plain escapes are harmless here
   };
   for (const Case& c : cases) {
     CAPTURE(c.raw);
@@ -33,59 +49,54 @@ TEST_CASE("Prefilter finds any atom anywhere in the bytes") {
   }
 }
 
-TEST_CASE("Prefilter with atoms containing escapable characters distrusts any backslash") {
-  const rt::Prefilter filter({"assumed-role/Admin"});
-  CHECK(filter.may_match(R"({"arn":"arn:aws:sts::1:assumed-role/Admin/x"})"));
-  CHECK(filter.may_match(R"({"arn":"arn:aws:sts::1:assumed-role\/Admin\/x"})"));
-  CHECK_FALSE(filter.may_match(R"({"arn":"arn:aws:iam::1:user/bob"})"));
+TEST_CASE("EventPrefilter: source-only entries check eventSource; wildcards switch it off") {
+  const rt::EventPrefilter by_source(dispatch_program({{"sesv2.amazonaws.com", ""}, {"", "GetAccount"}}));
+  CHECK(by_source.may_match(R"({"eventSource":"sesv2.amazonaws.com","eventName":"Anything"})"));
+  CHECK(by_source.may_match(R"({"eventSource":"s3.amazonaws.com","eventName":"GetAccount"})"));
+  CHECK_FALSE(by_source.may_match(R"({"eventSource":"s3.amazonaws.com","eventName":"GetObject"})"));
+  CHECK_FALSE(rt::EventPrefilter(dispatch_program({{"", "GetAccount"}, {"", ""}})).active());
+  rt::Program incomplete = dispatch_program({{"", "GetAccount"}});
+  incomplete.prefilter_complete = false;
+  CHECK_FALSE(rt::EventPrefilter(incomplete).active());
+  const rt::EventPrefilter nothing(dispatch_program({}));  // no rule can match anything
+  CHECK(nothing.active());
+  CHECK_FALSE(nothing.may_match(R"({"eventName":"GetAccount"})"));
 }
 
-TEST_CASE("Prefilter edge cases") {
-  CHECK_FALSE(rt::Prefilter({}).may_match(R"({"eventName":"GetSendQuota"})"));
-  CHECK(rt::Prefilter({""}).may_match("anything"));
-  // Many atoms sharing a 4-byte prefix land in one bucket and are all checked.
-  std::vector<std::string> atoms;
-  for (int i = 0; i < 200; ++i) atoms.push_back("List" + std::to_string(i) + "Things");
-  const rt::Prefilter filter(atoms);
-  CHECK(filter.may_match("xxList199Thingsxx"));
-  CHECK(filter.may_match("List0Things"));
-  CHECK_FALSE(filter.may_match("List200Things"));
-}
-
-TEST_CASE("Prefilter agrees with a naive search on random inputs") {
-  const std::vector<std::string> atoms = {"GetSendQuota", "abcd", "Quota", "ListIdentities", "dcba", "zz"};
-  const rt::Prefilter filter(atoms);
+TEST_CASE("find_all agrees with a naive search at every alignment") {
   std::uint32_t state = 12345;
   auto next = [&] { state = state * 1103515245u + 12345u; return state >> 16; };
-  const std::string alphabet = "abcdzQuotaGetSend";
-  for (int round = 0; round < 3000; ++round) {
+  const std::string needle = "\"eventName\"";
+  const std::string alphabet = "\"evntNamxtN";
+  for (int round = 0; round < 2000; ++round) {
     std::string text;
-    const std::size_t length = next() % 64;
+    const std::size_t length = next() % 200;
     for (std::size_t i = 0; i < length; ++i) text.push_back(alphabet[next() % alphabet.size()]);
-    if (next() % 4 == 0) text.insert(next() % (text.size() + 1), atoms[next() % atoms.size()]);
-    bool naive = false;
-    for (const std::string& atom : atoms) naive = naive || text.find(atom) != std::string::npos;
+    for (int k = next() % 4; k > 0; --k) text.insert(next() % (text.size() + 1), needle);
+    std::vector<std::size_t> expected, got;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) expected.push_back(at);
+    rt::find_all(text, needle, 5, got);
     CAPTURE(text);
-    REQUIRE(filter.contains_atom(text) == naive);
+    REQUIRE(got == expected);
   }
 }
 
-TEST_CASE("Prefilter::find_hits: a range holds a hit exactly when may_match accepts it") {
-  const std::vector<std::string> atoms = {"GetSendQuota", "abcd", "Quota", "ListIdentities", "zz"};
-  const rt::Prefilter filter(atoms);
+TEST_CASE("EventPrefilter::find_hits: a range holds a hit exactly when may_match accepts it") {
+  const rt::EventPrefilter filter(dispatch_program({{"", "GetSendQuota"}, {"", "Quota"}, {"", "zz"}}));
   std::uint32_t state = 99;
   auto next = [&] { state = state * 1103515245u + 12345u; return state >> 16; };
-  const std::string alphabet = "abcdzQuotaGetSend,{}\\u";
+  const char* const pieces[] = {R"("eventName":"GetSendQuota")", R"("eventName" : "zz")", R"("eventName":"Other")",
+                                R"("x":"\u0041")", R"("y":"\\u")", "\"a\":1", "\"Quota\"", "{", "}"};
   for (int round = 0; round < 300; ++round) {
     std::string file;
     std::vector<std::pair<std::size_t, std::size_t>> records;
     for (int r = 0; r < 20; ++r) {
       const std::size_t begin = file.size();
-      const std::size_t length = 1 + next() % 40;
-      for (std::size_t i = 0; i < length; ++i) file.push_back(alphabet[next() % alphabet.size()]);
-      if (next() % 5 == 0) file.insert(begin + next() % length, atoms[next() % atoms.size()]);
+      file += "{";
+      for (int k = 1 + next() % 4; k > 0; --k) file += std::string(pieces[next() % 9]) + ",";
+      file += "\"z\":0}";
       records.emplace_back(begin, file.size());
-      file.push_back(',');
+      file += ",";
     }
     std::vector<std::size_t> hits;
     filter.find_hits(file, hits);

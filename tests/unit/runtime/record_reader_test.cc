@@ -226,9 +226,10 @@ TEST_CASE("RecordReader: gzip damage and the decompression cap") {
   }
 }
 
-TEST_CASE("RecordReader: prefilter skips records without atoms") {
+TEST_CASE("RecordReader: prefilter skips records no dispatch entry names") {
   rt::Program program;
-  program.atoms = {"GetSendQuota", "ListIdentities"};
+  program.dispatch = {rt::DispatchEntry{"", "GetSendQuota", {rt::DispatchTarget{}}},
+                      rt::DispatchEntry{"", "ListIdentities", {rt::DispatchTarget{}}}};
   program.prefilter_complete = true;
   const std::string input = record_json("GetSendQuota", "1") + "\n" + record_json("DescribeInstances", "2") + "\n" +
                             record_json("ListIdentities", "3") + "\n" + record_json("RunInstances", "4") + "\n";
