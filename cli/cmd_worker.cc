@@ -57,9 +57,10 @@ int run_worker(const WorkerArgs& args) {
   Status status = distributed::run_worker(connection.value(), program, options, c, published, duplicates);
   fmt::print(stderr,
              "sesrules worker {}: summary: records={} alerts={} published={} duplicates={} checkpoints={} "
-             "fenced={} lost={} acquired={} restores={} checkpoints_unreadable={} markers={} markers_bad={}\n",
+             "fenced={} lost={} acquired={} restores={} checkpoints_unreadable={} markers={} markers_bad={} "
+             "events_late={} events_duplicate={}\n",
              args.id, c.records, c.alerts, published, duplicates, c.checkpoints, c.fenced, c.lost, c.acquired,
-             c.restores, c.checkpoints_unreadable, c.markers, c.markers_bad);
+             c.restores, c.checkpoints_unreadable, c.markers, c.markers_bad, c.events_late, c.events_duplicate);
   if (!status.ok()) {
     fmt::print(stderr, "sesrules worker {}: error: {}\n", args.id, status.message());
     return kExitOutputError;

@@ -111,6 +111,15 @@ Expected<PartitionStep> OwnedPartition::on_marker(const StreamMessage& message) 
 }
 
 Expected<PartitionStep> OwnedPartition::process(const std::vector<StreamMessage>& messages) {
+  auto before = processor_.counters();
+  auto step = feed(messages);
+  auto after = processor_.counters();
+  context_->counters->events_late += after["events_late"] - before["events_late"];
+  context_->counters->events_duplicate += after["events_duplicate"] - before["events_duplicate"];
+  return step;
+}
+
+Expected<PartitionStep> OwnedPartition::feed(const std::vector<StreamMessage>& messages) {
   for (const StreamMessage& message : messages) {
     auto subject = parse_partitioned_subject(message.subject);
     if (subject && subject->marker) {

@@ -24,6 +24,7 @@ struct WorkerCounters {
   std::uint64_t records = 0, markers = 0, markers_bad = 0, checkpoints = 0, fenced = 0;
   std::uint64_t restores = 0, checkpoints_unreadable = 0, acquired = 0, lost = 0;
   std::uint64_t alerts = 0;  // publish attempts (published + duplicates + sent without dedup)
+  std::uint64_t events_late = 0, events_duplicate = 0;  // dropped by the partitions' pipelines, as in eval
 };
 
 // Test hooks: raise SIGKILL at a chosen point, so a kill test needs no timing.
@@ -68,6 +69,7 @@ class OwnedPartition {
       : context_(&context), partition_(partition), processor_(std::move(processor)), reader_(std::move(reader)) {}
   Status publish_alerts();
   Expected<PartitionStep> on_marker(const StreamMessage& message);
+  Expected<PartitionStep> feed(const std::vector<StreamMessage>& messages);
 
   PartitionContext* context_;
   int partition_;

@@ -31,6 +31,7 @@ PARTITIONS = 8
 EVENTS = 20000
 TTL = "2"          # lease TTL in seconds: takeovers happen quickly
 IDLE = "1"         # --exit-when-idle
+SHUFFLED_LATENESS = "2h"
 WAIT = 300         # seconds: generous upper bound for any phase (not a timing assertion)
 DATA = {}
 
@@ -182,12 +183,15 @@ class WorkerTest(unittest.TestCase):
         self.assert_same(run, got, run.truth(DATA["logs"]))
 
     def test_shuffled_input_equals_batch(self):
+        # Lateness 2h on the shuffled file: about half the sequence records are late,
+        # so every late decision must follow eval's global watermark (the header).
         run = Run(self, self.server)
-        run.start("solo")
+        run.start("solo", "--max-lateness", SHUFFLED_LATENESS)
         run.wait_acquired(["solo"])
         run.ingest(DATA["shuffled"])
         got = run.finish()
-        self.assert_same(run, got, run.truth(DATA["shuffled"]))
+        self.assert_same(run, got, run.truth(DATA["shuffled"], SHUFFLED_LATENESS))
+        self.assertGreater(run.counters("events_late"), 0, "no late records: the lateness path did not run")
 
     def check_kill(self, kill_args, worker_args=()):
         run, got = self.kill_run(kill_args, worker_args)
@@ -236,7 +240,7 @@ class WorkerTest(unittest.TestCase):
         run.wait_acquired(["solo"])
         run.ingest(DATA["shuffled"])
         got = run.finish()
-        truth = run.truth(DATA["shuffled"])
+        truth = run.truth(DATA["shuffled"], SHUFFLED_LATENESS)
         self.report(run, got, truth)
         self.assertNotEqual(got, truth, "control passed: lateness 0 on shuffled input matched the truth")
 
