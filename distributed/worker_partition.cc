@@ -75,7 +75,8 @@ Expected<PartitionStep> OwnedPartition::checkpoint() {
   // Alerts first: once the checkpoint is written, replay no longer re-creates them.
   Status published = publish_alerts();
   if (!published.ok()) return published;
-  auto saved = context_->checkpoints->save(partition_, processor_.snapshot(), revision_);
+  std::string snapshot = processor_.snapshot();
+  auto saved = context_->checkpoints->save(partition_, snapshot, revision_);
   if (!saved.ok()) return saved.status();
   if (saved.value().outcome == SaveOutcome::Fenced) {
     ++context_->counters->fenced;
@@ -86,6 +87,8 @@ Expected<PartitionStep> OwnedPartition::checkpoint() {
   revision_ = saved.value().revision;
   since_checkpoint_ = 0;
   ++context_->counters->checkpoints;
+  context_->log(partition_, "checkpoint revision " + std::to_string(revision_) + " at position " +
+                                std::to_string(processor_.position()) + " (" + std::to_string(snapshot.size()) + " bytes)");
   return PartitionStep::Running;
 }
 
