@@ -55,6 +55,8 @@ Expected<std::unique_ptr<OwnedPartition>> OwnedPartition::open(PartitionContext&
   if (!claimed.ok()) return claimed.status();
   if (claimed.value() == PartitionStep::Fenced) return Status::error("partition " + std::to_string(partition) +
                                                                      ": checkpoint taken by another worker while claiming it");
+  context.log(partition, "claimed at checkpoint revision " + std::to_string(owned->revision_) + ", reading from stream sequence " +
+                             std::to_string(start));
   return owned;
 }
 

@@ -214,12 +214,12 @@ class WorkerTest(unittest.TestCase):
         run.wait_acquired(["a", "b"])
         run.start("standby", "--checkpoint-every", "300")
         victim = run.workers["a"][0]
-        os.kill(victim.pid, signal.SIGSTOP)
+        run.ingest(DATA["logs"])
+        os.kill(victim.pid, signal.SIGSTOP)  # somewhere in its work, or after it
         try:
-            run.ingest(DATA["logs"])
-            # The standby takes the stopped worker's partitions once their leases expire.
-            run.wait_for(lambda: run.log("standby").count("end of input") >= run.acquired("a"),
-                         "the standby to take over and finish the stopped worker's partitions")
+            # Its leases expire; the others take and claim every one of its partitions.
+            run.wait_for(lambda: run.log("b").count("claimed at") + run.log("standby").count("claimed at") >= PARTITIONS,
+                         "the other workers to claim the stopped worker's partitions")
         finally:
             os.kill(victim.pid, signal.SIGCONT)
         got = run.finish()
