@@ -19,7 +19,8 @@ void IngestPublisher::on_sequence_record(const runtime::SequenceRecordInfo& reco
     headers.emplace_back(kWatermarkHeader, std::to_string(max_time_ms_));
   }
   max_time_ms_ = std::max(max_time_ms_, record.time_ms);
-  Status s = publisher_->publish(ingest_subject(record.recipient_account_id, record.aws_region), record.raw_json, headers);
+  Status s =
+      publisher_->publish(ingest_subject(record.recipient_account_id, record.aws_region), record.raw_json, headers);
   if (!s.ok()) {
     ++submit_failures_;
     if (first_error_.ok()) first_error_ = s;

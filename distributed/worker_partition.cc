@@ -14,7 +14,8 @@ namespace st = runtime::stream;
 
 // The processor to resume with: restored from the checkpoint, or fresh when there is
 // none or it is unreadable (then the stream's retention is replayed from the start).
-st::PartitionProcessor restore_or_fresh(PartitionContext& context, int partition, const std::optional<Checkpoint>& saved) {
+st::PartitionProcessor restore_or_fresh(PartitionContext& context, int partition,
+                                        const std::optional<Checkpoint>& saved) {
   if (!saved) return st::PartitionProcessor(context.program, context.processor);
   st::RestoreReport report;
   auto restored = st::PartitionProcessor::restore(context.program, context.processor, saved->snapshot, &report);
@@ -53,10 +54,12 @@ Expected<std::unique_ptr<OwnedPartition>> OwnedPartition::open(PartitionContext&
   // stale revision, so its next checkpoint write is rejected.
   auto claimed = owned->checkpoint();
   if (!claimed.ok()) return claimed.status();
-  if (claimed.value() == PartitionStep::Fenced) return Status::error("partition " + std::to_string(partition) +
-                                                                     ": checkpoint taken by another worker while claiming it");
-  context.log(partition, "claimed at checkpoint revision " + std::to_string(owned->revision_) + ", reading from stream sequence " +
-                             std::to_string(start));
+  if (claimed.value() == PartitionStep::Fenced) {
+    return Status::error("partition " + std::to_string(partition) +
+                         ": checkpoint taken by another worker while claiming it");
+  }
+  context.log(partition, "claimed at checkpoint revision " + std::to_string(owned->revision_) +
+                             ", reading from stream sequence " + std::to_string(start));
   return owned;
 }
 
@@ -90,7 +93,8 @@ Expected<PartitionStep> OwnedPartition::checkpoint() {
   since_checkpoint_ = 0;
   ++context_->counters->checkpoints;
   context_->log(partition_, "checkpoint revision " + std::to_string(revision_) + " at position " +
-                                std::to_string(processor_.position()) + " (" + std::to_string(snapshot.size()) + " bytes)");
+                                std::to_string(processor_.position()) + " (" + std::to_string(snapshot.size()) +
+                                " bytes)");
   return PartitionStep::Running;
 }
 

@@ -196,7 +196,8 @@ class WorkerTest(unittest.TestCase):
     def check_kill(self, kill_args, worker_args=()):
         run, got = self.kill_run(kill_args, worker_args)
         self.assert_same(run, got, run.truth(DATA["logs"]))
-        self.assertGreater(run.counters("duplicates"), 0, "no replayed-and-suppressed alerts: the replay path did not run")
+        self.assertGreater(run.counters("duplicates"), 0,
+                           "no replayed-and-suppressed alerts: the replay path did not run")
 
     def test_kill_before_first_checkpoint(self):
         self.check_kill(["--test-kill-after-alerts", "3"], ["--checkpoint-every", "1000000"])
@@ -218,7 +219,7 @@ class WorkerTest(unittest.TestCase):
         os.kill(victim.pid, signal.SIGSTOP)  # somewhere in its work, or after it
         try:
             # Its leases expire; the others take and claim every one of its partitions.
-            run.wait_for(lambda: run.log("b").count("claimed at") + run.log("standby").count("claimed at") >= PARTITIONS,
+            run.wait_for(lambda: sum(run.log(w).count("claimed at") for w in ("b", "standby")) >= PARTITIONS,
                          "the other workers to claim the stopped worker's partitions")
         finally:
             os.kill(victim.pid, signal.SIGCONT)

@@ -20,7 +20,8 @@ TEST_CASE("markers: round trip, malformed bodies rejected") {
     CHECK(decoded->final == marker.final);
   }
   for (const char* bad : {"", "{}", "{\"t_ms\":x,\"final\":true}", "{\"t_ms\":1,\"final\":maybe}",
-                          "{\"t_ms\":1,\"final\":true} ", "{\"t_ms\":1}", "{\"t_ms\":99999999999999999999,\"final\":true}"}) {
+                          "{\"t_ms\":1,\"final\":true} ", "{\"t_ms\":1}",
+                          "{\"t_ms\":99999999999999999999,\"final\":true}"}) {
     CHECK_FALSE(decode_marker(bad));
   }
   CHECK(parse_millis("1717372800000") == 1717372800000);
