@@ -69,7 +69,7 @@ int run_ingest(const IngestArgs& args) {
   distributed::TopologyOptions topology;
   topology.partitions = dist_partitions(args.dist);
   if (status.ok()) status = distributed::ensure_topology(connection.value(), topology);
-  auto publisher = status.ok() ? distributed::IngestPublisher::create(connection.value())
+  auto publisher = status.ok() ? distributed::IngestPublisher::create(connection.value(), topology.partitions)
                                : Expected<std::unique_ptr<distributed::IngestPublisher>>(status);
   if (!publisher.ok()) {
     fmt::print(stderr, "sesrules ingest: error: {}\n", publisher.status().message());
@@ -94,7 +94,7 @@ int run_ingest(const IngestArgs& args) {
   runtime::EvalOptions options;
   options.threads = args.threads;
   auto result = runtime::evaluate(program, inputs, options, sink, callbacks);
-  status = result.ok() ? publisher.value()->finish(topology.partitions) : result.status();
+  status = result.ok() ? publisher.value()->finish() : result.status();
   distributed::IngestCounts counts = publisher.value()->counts();
   fmt::print(stderr,
              "sesrules ingest: summary: read={} published={} duplicates={} failed={} markers={} single_alerts={}\n",

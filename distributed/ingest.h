@@ -22,23 +22,35 @@ struct IngestCounts {
 
 class IngestPublisher {
  public:
-  static Expected<std::unique_ptr<IngestPublisher>> create(const NatsConnection& connection, int max_in_flight = 1024);
+  // Every `marker_every` sequence records, every partition also gets a non-final marker
+  // with the current maximum, so a partition whose accounts are quiet still advances
+  // its watermark (its absence windows close) while the input goes on.
+  static Expected<std::unique_ptr<IngestPublisher>> create(const NatsConnection& connection, int partitions,
+                                                           std::uint64_t marker_every = 5000,
+                                                           int max_in_flight = 1024);
 
   // Called from evaluate()'s merge thread, in input order. A failure is kept (the
   // first one is reported by finish()) and counted; later records are still tried.
   void on_sequence_record(const runtime::SequenceRecordInfo& record);
-  // Waits for every acknowledgement, then publishes the final markers to partitions [0, n).
-  Status finish(int partitions);
+  // Waits for every acknowledgement, then publishes the final markers.
+  Status finish();
   IngestCounts counts() const;
 
  private:
-  IngestPublisher(const NatsConnection& connection, std::unique_ptr<AsyncPublisher> publisher)
-      : connection_(&connection), publisher_(std::move(publisher)) {}
+  IngestPublisher(const NatsConnection& connection, std::unique_ptr<AsyncPublisher> publisher, int partitions,
+                  std::uint64_t marker_every)
+      : connection_(&connection),
+        publisher_(std::move(publisher)),
+        partitions_(partitions),
+        marker_every_(marker_every) {}
+  void keep(const Status& status);
 
   const NatsConnection* connection_;
   std::unique_ptr<AsyncPublisher> publisher_;
+  int partitions_;
+  std::uint64_t marker_every_;
   std::int64_t max_time_ms_ = std::numeric_limits<std::int64_t>::min();
-  std::uint64_t markers_ = 0, submit_failures_ = 0;
+  std::uint64_t records_ = 0, markers_ = 0, submit_failures_ = 0;
   Status first_error_;
 };
 

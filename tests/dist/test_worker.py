@@ -88,9 +88,9 @@ class Run:
         self.test, self.server, self.workers = test, server, {}
         self.dir = tempfile.mkdtemp(prefix="run-", dir=DATA["tmp"])
 
-    def start(self, wid, *extra):
+    def start(self, wid, *extra, idle=IDLE):
         log = open(os.path.join(self.dir, wid + ".log"), "w")
-        args = [SESRULES, "worker", "--id", wid, "--lease-ttl", TTL, "--exit-when-idle", IDLE] + list(extra)
+        args = [SESRULES, "worker", "--id", wid, "--lease-ttl", TTL, "--exit-when-idle", idle] + list(extra)
         self.workers[wid] = (subprocess.Popen(args, env=self.server.env(), stderr=log), log)
 
     def log(self, wid):
@@ -210,11 +210,13 @@ class WorkerTest(unittest.TestCase):
         self.check_kill(["--test-kill-before-final-checkpoint"], ["--checkpoint-every", "300"])
 
     def test_zombie_is_fenced(self):
+        # The stopped worker may have finished all its partitions already; the others
+        # then stay (idle 10s, well past the 2s lease) to take its partitions anyway.
         run = Run(self, self.server)
         run.start("a", "--checkpoint-every", "300")
-        run.start("b", "--checkpoint-every", "300")
+        run.start("b", "--checkpoint-every", "300", idle="10")
         run.wait_acquired(["a", "b"])
-        run.start("standby", "--checkpoint-every", "300")
+        run.start("standby", "--checkpoint-every", "300", idle="10")
         victim = run.workers["a"][0]
         run.ingest(DATA["logs"])
         os.kill(victim.pid, signal.SIGSTOP)  # somewhere in its work, or after it
