@@ -18,5 +18,9 @@ Action register_fmt(CLI::App& app);
 Action register_compile(CLI::App& app);
 Action register_inspect(CLI::App& app);
 Action register_explain(CLI::App& app);
+#ifdef SESRULES_HAVE_NATS
+Action register_ingest(CLI::App& app);
+Action register_worker(CLI::App& app);
+#endif
 
 }  // namespace sesrules::cli

@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
   add(register_compile, "compile", "Compile rules to a bytecode program file");
   add(register_inspect, "inspect", "Disassemble a compiled program or rule files");
   add(register_explain, "explain", "Show why a rule fired or did not on given events");
+#ifdef SESRULES_HAVE_NATS
+  add(register_ingest, "ingest", "Publish sequence-relevant records to NATS JetStream (distributed mode)");
+  add(register_worker, "worker", "Run sequence rules on owned partitions of the NATS stream (distributed mode)");
+#endif
 
   try {
     app.parse(argc, argv);

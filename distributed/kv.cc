@@ -109,4 +109,18 @@ Status KvBucket::remove(const std::string& key) {
   return {};
 }
 
+Expected<std::vector<std::string>> KvBucket::keys(std::string_view prefix) {
+  kvKeysList list{nullptr, 0};
+  natsStatus s = kvStore_Keys(&list, store_.get(), nullptr);
+  std::vector<std::string> out;
+  for (int i = 0; i < list.Count; ++i) {
+    std::string_view key(list.Keys[i]);
+    if (key.substr(0, prefix.size()) == prefix) out.emplace_back(key);
+  }
+  kvKeysList_Destroy(&list);
+  if (s == NATS_NOT_FOUND) return std::vector<std::string>();  // an empty bucket
+  if (s != NATS_OK) return nats_error("list keys of " + name_, s);
+  return out;
+}
+
 }  // namespace sesrules::distributed

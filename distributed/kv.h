@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "distributed/nats_connection.h"
 
@@ -43,6 +44,8 @@ class KvBucket {
   Expected<WriteResult> update(const std::string& key, std::string_view value, std::uint64_t expected_revision);
   Expected<std::uint64_t> put(const std::string& key, std::string_view value);
   Status remove(const std::string& key);
+  // Live keys starting with `prefix` (deleted and expired keys are not listed).
+  Expected<std::vector<std::string>> keys(std::string_view prefix = {});
   const std::string& name() const { return name_; }
 
  private:

@@ -57,6 +57,7 @@ class PartitionProcessor {
 
   std::uint64_t position() const { return state_.position; }
   bool has_position() const { return state_.has_position; }
+  bool finished() const { return state_.finished; }  // a final watermark was applied
   std::map<std::string, std::uint64_t> counters() const;
 
   std::string snapshot() const;
