@@ -18,5 +18,8 @@ Action register_fmt(CLI::App& app);
 Action register_compile(CLI::App& app);
 Action register_inspect(CLI::App& app);
 Action register_explain(CLI::App& app);
+#ifdef SESRULES_HAVE_NATS
+Action register_backfill(CLI::App& app);  // cmd_backfill.cc (needs the NATS client)
+#endif
 
 }  // namespace sesrules::cli

@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   add(register_compile, "compile", "Compile rules to a bytecode program file");
   add(register_inspect, "inspect", "Disassemble a compiled program or rule files");
   add(register_explain, "explain", "Show why a rule fired or did not on given events");
+#ifdef SESRULES_HAVE_NATS
+  add(register_backfill, "backfill", "Shard a log archive over NATS JetStream and evaluate the shards on many workers");
+#endif
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,220 @@
+// Queuing backfill shards and working them (backfill_queue.h).
+#include "distributed/backfill_queue.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "distributed/alert_publisher.h"
+#include "distributed/consumers.h"
+#include "distributed/partitioning.h"
+#include "distributed/topology.h"
+
+namespace sesrules::distributed {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sends in_progress for one work item every `period` until destroyed, so a shard
+// that takes longer than ack_wait is not handed to a second worker while this one
+// is alive. The item is not touched by anyone else while the heartbeat runs.
+class Heartbeat {
+ public:
+  Heartbeat(WorkItem& item, std::chrono::milliseconds period) : thread_([this, &item, period] {
+      std::unique_lock lock(mutex_);
+      while (!stop_) {
+        if (stopped_.wait_for(lock, period, [this] { return stop_; })) break;
+        lock.unlock();
+        Status s = item.in_progress();
+        if (!s.ok()) std::fprintf(stderr, "sesrules backfill: warning: heartbeat: %s\n", s.message().c_str());
+        lock.lock();
+      }
+    }) {}
+  ~Heartbeat() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    stopped_.notify_all();
+    thread_.join();
+  }
+  Heartbeat(const Heartbeat&) = delete;
+  Heartbeat& operator=(const Heartbeat&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stopped_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Keeps a shard's alerts until the shard is known to be complete, so a failed shard
+// publishes nothing (a partial evaluation could give alerts eval would not).
+class CollectingSink : public runtime::AlertSink {
+ public:
+  Status emit(const runtime::Alert& alert) override {
+    alerts.push_back(alert);
+    return {};
+  }
+  Status finish(const runtime::RunSummary&) override { return {}; }
+  std::vector<runtime::Alert> alerts;
+};
+
+class ShardWorker {
+ public:
+  ShardWorker(const NatsConnection& connection, std::shared_ptr<const runtime::LoadedProgram> program,
+              const BackfillWorkOptions& options, const ShardOutcomeCallback& on_outcome)
+      : program_(std::move(program)), options_(options), on_outcome_(on_outcome), publisher_(connection) {}
+
+  // Fails only when the server cannot be reached (ack, nak or publish failed).
+  Status work(WorkItem& item);
+  const BackfillWorkSummary& summary() const { return summary_; }
+
+ private:
+  Status retry_later(WorkItem& item, ShardOutcome& outcome, std::string status, std::string message);
+  Status evaluate_and_publish(WorkItem& item, const Shard& shard, ShardOutcome& outcome);
+  Expected<std::vector<runtime::Alert>> evaluate_shard(const Shard& shard);
+  void report(const ShardOutcome& outcome) {
+    if (on_outcome_) on_outcome_(outcome);
+  }
+
+  std::shared_ptr<const runtime::LoadedProgram> program_;
+  const BackfillWorkOptions& options_;
+  const ShardOutcomeCallback& on_outcome_;
+  AlertPublisher publisher_;
+  BackfillWorkSummary summary_;
+};
+
+Status ShardWorker::retry_later(WorkItem& item, ShardOutcome& outcome, std::string status, std::string message) {
+  outcome.status = std::move(status);
+  outcome.message = std::move(message);
+  ++(outcome.status == "refused" ? summary_.refused : summary_.failed);
+  report(outcome);
+  return item.nak(options_.retry_delay_ms);
+}
+
+Status ShardWorker::work(WorkItem& item) {
+  ShardOutcome outcome;
+  outcome.delivery = item.message().num_delivered;
+  auto shard = shard_from_json(item.message().data);
+  if (!shard.ok()) {
+    outcome.shard_id = fmt::format("stream sequence {}", item.message().sequence);
+    outcome.status = "malformed";
+    outcome.message = shard.status().message();
+    ++summary_.malformed;
+    report(outcome);
+    return item.ack();  // it can never succeed; reported, not retried forever
+  }
+  outcome.shard_id = shard.value().id;
+  outcome.account = shard.value().account;
+  if (shard.value().pack_hash != options_.pack_hash) {
+    return retry_later(item, outcome, "refused",
+                       fmt::format("planned for rule pack {}, this worker runs {}: start workers with the "
+                                   "rules the plan was made with",
+                                   shard.value().pack_hash, options_.pack_hash));
+  }
+  return evaluate_and_publish(item, shard.value(), outcome);
+}
+
+// The shard's alerts, or why it failed (walk issues, unreadable files, evaluate errors).
+Expected<std::vector<runtime::Alert>> ShardWorker::evaluate_shard(const Shard& shard) {
+  runtime::WalkResult inputs = runtime::collect_inputs(shard.files);
+  if (!inputs.issues.empty()) {
+    return Status::error(fmt::format("{} of {} files: {}", inputs.issues.size(), shard.files.size(),
+                                     inputs.issues.front().message));
+  }
+  runtime::EvalOptions eval = options_.eval;
+  eval.since_ms = shard.since_ms;
+  eval.until_ms = shard.until_ms;
+  CollectingSink sink;
+  std::string first_unreadable;
+  runtime::EvalCallbacks callbacks;
+  callbacks.on_issue = [&](const runtime::ReadIssue& issue) {
+    if (first_unreadable.empty() && issue.reason == "files_skipped_unreadable") first_unreadable = issue.message;
+  };
+  auto result = runtime::evaluate(program_, inputs, eval, sink, callbacks);
+  if (!result.ok()) return result.status();
+  if (result.value().files_unreadable > 0) {
+    return Status::error(fmt::format("{} unreadable files: {}", result.value().files_unreadable, first_unreadable));
+  }
+  return std::move(sink.alerts);
+}
+
+Status ShardWorker::evaluate_and_publish(WorkItem& item, const Shard& shard, ShardOutcome& outcome) {
+  // The heartbeat runs until just before the final nak or ack: the item is then used
+  // by this thread alone.
+  std::optional<Heartbeat> heartbeat(std::in_place, item,
+                                     std::chrono::milliseconds(std::max(options_.ack_wait_ms / 3, 1)));
+  auto alerts = evaluate_shard(shard);
+  if (!alerts.ok()) {
+    heartbeat.reset();
+    return retry_later(item, outcome, "failed", alerts.status().message());
+  }
+  const std::uint64_t published_before = publisher_.published(), duplicates_before = publisher_.duplicates();
+  for (const runtime::Alert& alert : alerts.value()) {
+    auto published = publisher_.publish(alert);
+    if (!published.ok()) return published.status();  // server gone: the shard is redelivered
+  }
+  outcome.alerts = alerts.value().size();
+  outcome.published = publisher_.published() - published_before;
+  outcome.duplicates = publisher_.duplicates() - duplicates_before;
+  outcome.status = "published";
+  report(outcome);
+  if (options_.pause_before_ack_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_before_ack_ms));
+  heartbeat.reset();
+  Status acked = item.ack();
+  if (!acked.ok()) return acked;
+  summary_.alerts += outcome.alerts;
+  summary_.published += outcome.published;
+  summary_.duplicates += outcome.duplicates;
+  ++summary_.acked;
+  outcome.status = "acked";
+  report(outcome);
+  return {};
+}
+
+}  // namespace
+
+runtime::Expected<QueuedPlan> queue_plan(const NatsConnection& connection, const BackfillPlan& plan) {
+  QueuedPlan queued;
+  for (const Shard& shard : plan.shards) {
+    auto result = publish(connection, kBackfillSubject, shard_to_json(shard), {{kMsgIdHeader, shard.id}});
+    if (!result.ok()) return Status::error("queue shard " + shard.id + ": " + result.status().message());
+    ++(result.value().duplicate ? queued.already_queued : queued.queued);
+  }
+  return queued;
+}
+
+runtime::Expected<BackfillWorkSummary> run_backfill_worker(const NatsConnection& connection,
+                                                           std::shared_ptr<const runtime::LoadedProgram> program,
+                                                           const BackfillWorkOptions& options,
+                                                           const ShardOutcomeCallback& on_outcome) {
+  auto consumer = WorkQueueConsumer::open(
+      connection, {kBackfillStream, kBackfillDurable, kBackfillSubject, options.ack_wait_ms, -1});
+  if (!consumer.ok()) return consumer.status();
+  ShardWorker worker(connection, std::move(program), options, on_outcome);
+  Clock::time_point idle_since = Clock::now();
+  for (;;) {
+    auto items = consumer.value().fetch(1, 1000);
+    if (!items.ok()) return items.status();
+    bool progressed = false;
+    for (WorkItem& item : items.value()) {
+      const std::uint64_t acked_before = worker.summary().acked + worker.summary().malformed;
+      Status s = worker.work(item);
+      if (!s.ok()) return s;
+      progressed = progressed || worker.summary().acked + worker.summary().malformed > acked_before;
+    }
+    // Refused and failed shards come back after retry_delay: they do not count as work.
+    if (progressed) idle_since = Clock::now();
+    if (options.exit_when_idle_ms >= 0 &&
+        Clock::now() - idle_since >= std::chrono::milliseconds(options.exit_when_idle_ms)) {
+      return worker.summary();
+    }
+  }
+}
+
+}  // namespace sesrules::distributed
