@@ -209,9 +209,10 @@ runtime::Expected<BackfillWorkSummary> run_backfill_worker(const NatsConnection&
       progressed = progressed || worker.summary().acked + worker.summary().malformed > acked_before;
     }
     // Refused and failed shards come back after retry_delay: they do not count as work.
-    if (progressed) idle_since = Clock::now();
-    if (options.exit_when_idle_ms >= 0 &&
-        Clock::now() - idle_since >= std::chrono::milliseconds(options.exit_when_idle_ms)) {
+    if (progressed) {
+      idle_since = Clock::now();
+    } else if (options.exit_when_idle_ms >= 0 &&
+               Clock::now() - idle_since >= std::chrono::milliseconds(options.exit_when_idle_ms)) {
       return worker.summary();
     }
   }
