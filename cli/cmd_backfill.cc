@@ -5,6 +5,7 @@
 #include "cli/cmd_backfill.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -52,6 +53,19 @@ void warn_about(const distributed::BackfillPlan& plan, std::uint64_t max_shard_b
   }
 }
 
+// Workers walk the shards' directories again, maybe from another working directory.
+std::vector<std::string> absolute_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    std::filesystem::path absolute = std::filesystem::absolute(path, error).lexically_normal();
+    std::string text = error || path == runtime::kStdinPath ? path : absolute.string();
+    while (text.size() > 1 && text.ends_with('/')) text.pop_back();
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 int run_plan(const PlanArgs& args) {
   distributed::PlanOptions options;
   std::string error;
@@ -64,7 +78,7 @@ int run_plan(const PlanArgs& args) {
   options.pack_hash = distributed::pack_hash(program->program());
   options.max_shard_bytes = args.max_shard_bytes;
 
-  runtime::WalkResult inputs = runtime::collect_inputs(args.paths);
+  runtime::WalkResult inputs = runtime::collect_inputs(absolute_paths(args.paths));
   for (const runtime::InputIssue& issue : inputs.issues) {
     fmt::print(stderr, "sesrules backfill plan: warning: {}\n", issue.message);
   }

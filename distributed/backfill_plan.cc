@@ -1,6 +1,7 @@
 // Backfill shard planning and the shard descriptor's JSON form (backfill_plan.h).
 #include "distributed/backfill_plan.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -25,11 +26,50 @@ std::string optional_text(const std::optional<std::int64_t>& value) {
   return value ? std::to_string(*value) : std::string("null");
 }
 
+std::string parent_directory(std::string_view path) {
+  const std::size_t slash = path.find_last_of('/');
+  if (slash == std::string_view::npos) return ".";
+  return slash == 0 ? "/" : std::string(path.substr(0, slash));
+}
+
+bool inside(std::string_view path, std::string_view directory) {
+  if (directory == "/") return true;
+  return path.size() > directory.size() && path.starts_with(directory) && path[directory.size()] == '/';
+}
+
+// Sorted, unique, and none inside another: the walker would meet such a nested
+// directory twice and report a loop.
+std::vector<std::string> outermost(std::vector<std::string> directories) {
+  std::sort(directories.begin(), directories.end());
+  directories.erase(std::unique(directories.begin(), directories.end()), directories.end());
+  std::vector<std::string> out;
+  for (std::string& directory : directories) {
+    if (!out.empty() && inside(directory, out.back())) continue;
+    out.push_back(std::move(directory));
+  }
+  return out;
+}
+
+std::string files_hash(const std::vector<runtime::InputFile>& files) {
+  std::vector<std::string> parts;
+  for (const runtime::InputFile& file : files) {
+    parts.push_back(file.path);
+    parts.push_back(std::to_string(file.size));
+  }
+  return stable_hash("backfill-files", std::move(parts));
+}
+
 std::string shard_id(const Shard& shard) {
-  std::vector<std::string> parts = {shard.account, optional_text(shard.since_ms), optional_text(shard.until_ms),
-                                    shard.pack_hash};
-  parts.insert(parts.end(), shard.files.begin(), shard.files.end());
-  return shard.account + "-" + stable_hash("backfill-shard", std::move(parts));
+  return shard.account + "-" + stable_hash("backfill-shard", {shard.account, optional_text(shard.since_ms),
+                                                              optional_text(shard.until_ms), shard.pack_hash,
+                                                              std::to_string(shard.file_count), shard.files_hash});
+}
+
+// The shard each file belongs to ("" for none: stdin).
+std::string shard_account(const runtime::InputFile& file) {
+  if (file.path == runtime::kStdinPath) return {};
+  std::string account = account_of_file(file.path);
+  return account.empty() ? std::string(kUnattributedAccount) : account;
 }
 
 void append_string(std::string& out, std::string_view text) {
@@ -48,22 +88,26 @@ std::string account_of_file(std::string_view path) {
 
 BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const PlanOptions& options) {
   BackfillPlan plan;
-  std::map<std::string, Shard> by_account;
+  std::map<std::string, std::vector<runtime::InputFile>> by_account;
   for (const runtime::InputFile& file : files) {
     ++plan.files;
     plan.bytes += file.size;
-    std::string account = account_of_file(file.path);
-    if (account.empty()) {
-      ++plan.files_unattributed;
-      if (file.path == runtime::kStdinPath) continue;
-      account = kUnattributedAccount;
-    }
-    Shard& shard = by_account[account];
-    shard.account = account;
-    shard.files.push_back(file.path);
-    shard.bytes += file.size;
+    if (account_of_file(file.path).empty()) ++plan.files_unattributed;
+    const std::string account = shard_account(file);
+    if (!account.empty()) by_account[account].push_back(file);
   }
-  for (auto& [account, shard] : by_account) {
+  for (auto& [account, shard_files] : by_account) {
+    Shard shard;
+    shard.account = account;
+    std::vector<std::string> parents;
+    for (const runtime::InputFile& file : shard_files) {
+      shard.files.push_back(file.path);
+      shard.bytes += file.size;
+      parents.push_back(parent_directory(file.path));
+    }
+    shard.directories = outermost(std::move(parents));
+    shard.file_count = shard_files.size();
+    shard.files_hash = files_hash(shard_files);
     shard.since_ms = options.since_ms;
     shard.until_ms = options.until_ms;
     shard.pack_hash = options.pack_hash;
@@ -72,6 +116,28 @@ BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const Pla
     plan.shards.push_back(std::move(shard));
   }
   return plan;
+}
+
+runtime::Expected<runtime::WalkResult> walk_shard(const Shard& shard) {
+  runtime::WalkResult walk = runtime::collect_inputs(shard.directories);
+  if (!walk.issues.empty()) {
+    return runtime::Status::error(
+        fmt::format("{} input problems, first: {}", walk.issues.size(), walk.issues.front().message));
+  }
+  // The walk recursed: keep what the plan kept (parent directory listed, same account).
+  std::vector<std::string> listed = shard.directories;
+  std::sort(listed.begin(), listed.end());
+  std::erase_if(walk.files, [&](const runtime::InputFile& file) {
+    const std::string parent = parent_directory(file.path);
+    bool in_listed = std::binary_search(listed.begin(), listed.end(), parent);
+    return !in_listed || shard_account(file) != shard.account;
+  });
+  if (walk.files.size() != shard.file_count || files_hash(walk.files) != shard.files_hash) {
+    return runtime::Status::error(fmt::format(
+        "the files under the shard's {} directories changed since planning ({} files now, {} planned): re-plan",
+        shard.directories.size(), walk.files.size(), shard.file_count));
+  }
+  return walk;
 }
 
 std::string pack_hash(const runtime::Program& program) {
@@ -88,12 +154,14 @@ std::string shard_to_json(const Shard& shard) {
   append_string(out, shard.id);
   out += ",\"account\":";
   append_string(out, shard.account);
-  out += ",\"files\":[";
-  for (std::size_t i = 0; i < shard.files.size(); ++i) {
+  out += ",\"directories\":[";
+  for (std::size_t i = 0; i < shard.directories.size(); ++i) {
     if (i > 0) out += ',';
-    append_string(out, shard.files[i]);
+    append_string(out, shard.directories[i]);
   }
-  out += fmt::format("],\"bytes\":{},\"since_ms\":{},\"until_ms\":{},\"pack_hash\":", shard.bytes,
+  out += fmt::format("],\"file_count\":{},\"files_hash\":", shard.file_count);
+  append_string(out, shard.files_hash);
+  out += fmt::format(",\"bytes\":{},\"since_ms\":{},\"until_ms\":{},\"pack_hash\":", shard.bytes,
                      optional_text(shard.since_ms), optional_text(shard.until_ms));
   append_string(out, shard.pack_hash);
   out += '}';
@@ -113,6 +181,13 @@ runtime::Status read_string(object& json, const char* field, std::string& out) {
   return {};
 }
 
+runtime::Status read_count(object& json, const char* field, std::uint64_t& out) {
+  if (json[field].get_uint64().get(out) != simdjson::SUCCESS) {
+    return runtime::Status::error(fmt::format("shard descriptor: `{}` missing or not an integer", field));
+  }
+  return {};
+}
+
 runtime::Status read_time(object& json, const char* field, std::optional<std::int64_t>& out) {
   auto value = json[field];
   bool is_null = false;
@@ -125,15 +200,15 @@ runtime::Status read_time(object& json, const char* field, std::optional<std::in
   return {};
 }
 
-runtime::Status read_files(object& json, std::vector<std::string>& out) {
-  simdjson::ondemand::array files;
-  if (json["files"].get_array().get(files) != simdjson::SUCCESS) {
-    return runtime::Status::error("shard descriptor: `files` missing or not an array");
+runtime::Status read_directories(object& json, std::vector<std::string>& out) {
+  simdjson::ondemand::array directories;
+  if (json["directories"].get_array().get(directories) != simdjson::SUCCESS) {
+    return runtime::Status::error("shard descriptor: `directories` missing or not an array");
   }
-  for (auto element : files) {
+  for (auto element : directories) {
     std::string_view path;
     if (element.get_string().get(path) != simdjson::SUCCESS) {
-      return runtime::Status::error("shard descriptor: `files` holds a non-string");
+      return runtime::Status::error("shard descriptor: `directories` holds a non-string");
     }
     out.emplace_back(path);
   }
@@ -152,18 +227,16 @@ runtime::Expected<Shard> shard_from_json(std::string_view json) {
   }
   // Fields are read in the order shard_to_json writes them (on-demand reads forward).
   Shard shard;
-  std::uint64_t bytes = 0;
   runtime::Status s = read_string(root, "id", shard.id);
   if (s.ok()) s = read_string(root, "account", shard.account);
-  if (s.ok()) s = read_files(root, shard.files);
-  if (s.ok() && root["bytes"].get_uint64().get(bytes) != simdjson::SUCCESS) {
-    s = runtime::Status::error("shard descriptor: `bytes` missing or not an integer");
-  }
+  if (s.ok()) s = read_directories(root, shard.directories);
+  if (s.ok()) s = read_count(root, "file_count", shard.file_count);
+  if (s.ok()) s = read_string(root, "files_hash", shard.files_hash);
+  if (s.ok()) s = read_count(root, "bytes", shard.bytes);
   if (s.ok()) s = read_time(root, "since_ms", shard.since_ms);
   if (s.ok()) s = read_time(root, "until_ms", shard.until_ms);
   if (s.ok()) s = read_string(root, "pack_hash", shard.pack_hash);
   if (!s.ok()) return s;
-  shard.bytes = bytes;
   return shard;
 }
 

@@ -13,7 +13,7 @@
 //
 // Shard ids hash the account, files, range and pack hash, so planning the same
 // input twice gives the same ids (Nats-Msg-Id: re-planning queues nothing new).
-// Pure functions, no NATS. Tested by tests/unit/distributed/backfill_test.cc.
+// No NATS here. Tested by tests/unit/distributed/backfill_test.cc.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +33,14 @@ inline constexpr const char* kUnattributedAccount = "unattributed";
 struct Shard {
   std::string id;       // "<account>-<16 hex>"
   std::string account;  // kUnattributedAccount for files not named like deliveries
-  std::vector<std::string> files;  // in input-walk order
+  // What the descriptor carries: the files' parent directories (sorted, none inside
+  // another listed one; a CloudTrail day folder holds one account and region), the
+  // number of files and a hash of their paths and sizes. A file list would outgrow
+  // NATS' max_payload after about a day of one account (288 files a region a day).
+  std::vector<std::string> directories;
+  std::uint64_t file_count = 0;
+  std::string files_hash;
+  std::vector<std::string> files;  // in input-walk order; planner side only
   std::uint64_t bytes = 0;         // on disk when planned
   std::optional<std::int64_t> since_ms, until_ms;  // eventTime range [since, until)
   std::string pack_hash;           // rule pack the plan was made for (pack_hash())
@@ -55,16 +62,24 @@ struct BackfillPlan {
 // The account of a CloudTrail delivery file name, or "" for any other file.
 std::string account_of_file(std::string_view path);
 
-// `files` as collect_inputs returns them (sorted); stdin ("-") is left out and counted
-// as unattributed (it cannot be re-read by another process).
+// `files` as collect_inputs returns them (sorted), with absolute paths (workers
+// re-walk the directories and must find the same path strings); stdin ("-") is left
+// out and counted as unattributed (it cannot be re-read by another process).
 BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const PlanOptions& options);
 
 // 16 hex digits over every rule's name and version: a worker with different rules
 // would give different alerts (and alert ids), so it must refuse the shard.
 std::string pack_hash(const runtime::Program& program);
 
+// The worker side: walks `shard.directories` again and keeps the files directly in
+// one of them that belong to the shard's account. An error (naming the first problem)
+// when the walk reports an issue (missing, unreadable) or the files differ from the
+// plan (count or files_hash: the archive changed since planning, re-plan).
+runtime::Expected<runtime::WalkResult> walk_shard(const Shard& shard);
+
 // The shard descriptor published to CT_BACKFILL, one JSON object:
-// {"id","account","files":[...],"bytes","since_ms","until_ms" (null when open),"pack_hash"}.
+// {"id","account","directories":[...],"file_count","files_hash","bytes","since_ms",
+//  "until_ms" (null when open),"pack_hash"}. `files` is not part of it.
 std::string shard_to_json(const Shard& shard);
 runtime::Expected<Shard> shard_from_json(std::string_view json);
 

@@ -120,13 +120,11 @@ Status ShardWorker::work(WorkItem& item) {
   return evaluate_and_publish(item, shard.value(), outcome);
 }
 
-// The shard's alerts, or why it failed (walk issues, unreadable files, evaluate errors).
+// The shard's alerts, or why it failed (walk issues, changed files, unreadable files,
+// evaluate errors).
 Expected<std::vector<runtime::Alert>> ShardWorker::evaluate_shard(const Shard& shard) {
-  runtime::WalkResult inputs = runtime::collect_inputs(shard.files);
-  if (!inputs.issues.empty()) {
-    return Status::error(fmt::format("{} of {} files: {}", inputs.issues.size(), shard.files.size(),
-                                     inputs.issues.front().message));
-  }
+  auto inputs = walk_shard(shard);
+  if (!inputs.ok()) return inputs.status();
   runtime::EvalOptions eval = options_.eval;
   eval.since_ms = shard.since_ms;
   eval.until_ms = shard.until_ms;
@@ -136,7 +134,7 @@ Expected<std::vector<runtime::Alert>> ShardWorker::evaluate_shard(const Shard& s
   callbacks.on_issue = [&](const runtime::ReadIssue& issue) {
     if (first_unreadable.empty() && issue.reason == "files_skipped_unreadable") first_unreadable = issue.message;
   };
-  auto result = runtime::evaluate(program_, inputs, eval, sink, callbacks);
+  auto result = runtime::evaluate(program_, inputs.value(), eval, sink, callbacks);
   if (!result.ok()) return result.status();
   if (result.value().files_unreadable > 0) {
     return Status::error(fmt::format("{} unreadable files: {}", result.value().files_unreadable, first_unreadable));

@@ -3,7 +3,8 @@
 // queues nothing new); `backfill work` pulls them from one durable work-queue consumer
 // shared by every worker and, per shard:
 //   1. refuses it (nak with delay) when its pack hash differs from the worker's rules,
-//   2. walks its files; a missing or unreadable file fails the shard (nak with delay),
+//   2. walks its directories again (walk_shard); a missing or unreadable file, or files
+//      that changed since the plan, fail the shard (nak with delay),
 //   3. runs runtime::evaluate() — eval's engine, all rules — over the shard, collecting
 //      the alerts, while a heartbeat thread sends in_progress every ack_wait/3,
 //   4. publishes the alerts with Nats-Msg-Id = alert_id (AlertPublisher), then acks.

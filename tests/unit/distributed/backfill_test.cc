@@ -1,8 +1,12 @@
 // Tests backfill_plan.cc: the account of a file name, grouping files into
 // per-account shards (all regions, walk order kept, unattributed files and stdin),
-// the oversized report, deterministic shard ids, and the descriptor's JSON form.
+// shard directories, the oversized report, deterministic shard ids, the descriptor's
+// JSON form, and walk_shard on a temporary archive (same files, or what changed).
 // No server needed (the binary still runs under natsfixture with the others).
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "distributed/backfill_plan.h"
 
@@ -64,6 +68,20 @@ TEST_CASE("backfill: one shard per account with all its regions, in walk order")
   CHECK(plan.shards[1].account == "222222222222");
   CHECK(plan.shards[2].account == kUnattributedAccount);
   CHECK(plan.shards[2].files == std::vector<std::string>{"extra/records.jsonl"});
+  CHECK(a.directories == std::vector<std::string>{kA + "eu-west-1", kA + "us-east-1"});
+  CHECK(a.file_count == 3);
+  CHECK(plan.shards[2].directories == std::vector<std::string>{"extra"});
+}
+
+TEST_CASE("backfill: shard directories are unique and none is inside another") {
+  std::vector<runtime::InputFile> files = {
+      file("/logs/top.json", 1), file("/logs/sub/a.json", 1), file("/logs/sub/b.json", 1),
+      file("/logsx/c.json", 1), file("/d.json", 1)};
+  BackfillPlan plan = plan_shards(files, {});
+  REQUIRE(plan.shards.size() == 1);
+  CHECK(plan.shards[0].directories == std::vector<std::string>{"/"});
+  files.pop_back();
+  CHECK(plan_shards(files, {}).shards[0].directories == std::vector<std::string>{"/logs", "/logsx"});
 }
 
 TEST_CASE("backfill: accounts above max_shard_bytes are reported, never split") {
@@ -99,7 +117,10 @@ TEST_CASE("backfill: shard descriptors round-trip through JSON") {
   Shard shard;
   shard.id = "111111111111-00ff";
   shard.account = "111111111111";
-  shard.files = {"/logs/a \"quoted\".json.gz", "/logs/ü\\b.json"};
+  shard.directories = {"/logs/a \"quoted\"", "/logs/\u00fc\\b"};
+  shard.file_count = 7;
+  shard.files_hash = "0011223344556677";
+  shard.files = {"not serialized"};
   shard.bytes = 12345;
   shard.until_ms = -5;
   shard.pack_hash = "abc";
@@ -107,11 +128,60 @@ TEST_CASE("backfill: shard descriptors round-trip through JSON") {
   REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
   CHECK(parsed.value().id == shard.id);
   CHECK(parsed.value().account == shard.account);
-  CHECK(parsed.value().files == shard.files);
+  CHECK(parsed.value().directories == shard.directories);
+  CHECK(parsed.value().file_count == 7);
+  CHECK(parsed.value().files_hash == shard.files_hash);
+  CHECK(parsed.value().files.empty());
   CHECK(parsed.value().bytes == shard.bytes);
   CHECK_FALSE(parsed.value().since_ms);
   CHECK(parsed.value().until_ms == -5);
   CHECK(parsed.value().pack_hash == shard.pack_hash);
+}
+
+// A temporary archive: two accounts' deliveries in one day folder each, plus a stray file.
+struct Archive {
+  std::filesystem::path root = std::filesystem::temp_directory_path() / "sesrules-backfill-test";
+  Archive() {
+    std::filesystem::remove_all(root);
+    write("AWSLogs/111111111111/us-east-1/111111111111_CloudTrail_us-east-1_20240603T0005Z_a.json", "{}");
+    write("AWSLogs/111111111111/us-east-1/111111111111_CloudTrail_us-east-1_20240603T0010Z_b.json", "{}");
+    write("AWSLogs/222222222222/us-east-1/222222222222_CloudTrail_us-east-1_20240603T0005Z_c.json", "{}");
+    write("stray.json", "{}");
+  }
+  ~Archive() { std::filesystem::remove_all(root); }
+  void write(const std::string& relative, const std::string& text) const {
+    std::filesystem::create_directories((root / relative).parent_path());
+    std::ofstream(root / relative) << text;
+  }
+  BackfillPlan plan() const { return plan_shards(runtime::collect_inputs({root.string()}).files, {}); }
+};
+
+TEST_CASE("backfill: a worker's walk of a shard finds the planned files, or says what changed") {
+  Archive archive;
+  BackfillPlan plan = archive.plan();
+  REQUIRE(plan.shards.size() == 3);
+  // The unattributed shard lists the root, whose walk also meets the accounts' files.
+  for (const Shard& planned : plan.shards) {
+    CAPTURE(planned.account);
+    auto shard = shard_from_json(shard_to_json(planned));
+    REQUIRE(shard.ok());
+    auto walk = walk_shard(shard.value());
+    REQUIRE_MESSAGE(walk.ok(), walk.status().message());
+    std::vector<std::string> paths;
+    for (const runtime::InputFile& f : walk.value().files) paths.push_back(f.path);
+    CHECK(paths == planned.files);
+  }
+
+  archive.write("AWSLogs/111111111111/us-east-1/111111111111_CloudTrail_us-east-1_20240603T0015Z_d.json", "{}");
+  auto grown = walk_shard(plan.shards[0]);
+  REQUIRE_FALSE(grown.ok());
+  CHECK(grown.status().message().find("changed since planning (3 files now, 2 planned)") != std::string::npos);
+  archive.write("AWSLogs/222222222222/us-east-1/222222222222_CloudTrail_us-east-1_20240603T0005Z_c.json", "{ }");
+  CHECK_FALSE(walk_shard(plan.shards[1]).ok());  // same name, other size
+  std::filesystem::remove_all(archive.root / "AWSLogs/222222222222");
+  auto gone = walk_shard(plan.shards[1]);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.status().message().find("222222222222") != std::string::npos);
 }
 
 TEST_CASE("backfill: malformed descriptors are errors naming the field") {
@@ -120,11 +190,12 @@ TEST_CASE("backfill: malformed descriptors are errors naming the field") {
   } cases[] = {
       {"", "not a JSON object"},
       {"[1]", "not a JSON object"},
-      {R"({"account":"1","files":[],"bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`id`"},
-      {R"({"id":"x","account":"1","files":"a","bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`files`"},
-      {R"({"id":"x","account":"1","files":[3],"bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`files`"},
-      {R"({"id":"x","account":"1","files":[],"bytes":0,"since_ms":"x","until_ms":null,"pack_hash":"p"})", "`since_ms`"},
-      {R"({"id":"x","account":"1","files":[],"bytes":0,"since_ms":null,"until_ms":null})", "`pack_hash`"},
+      {R"({"account":"1","directories":[],"file_count":0,"files_hash":"h","bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`id`"},
+      {R"({"id":"x","account":"1","directories":"a","file_count":0,"files_hash":"h","bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`directories`"},
+      {R"({"id":"x","account":"1","directories":[3],"file_count":0,"files_hash":"h","bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`directories`"},
+      {R"({"id":"x","account":"1","directories":[],"file_count":-1,"files_hash":"h","bytes":0,"since_ms":null,"until_ms":null,"pack_hash":"p"})", "`file_count`"},
+      {R"({"id":"x","account":"1","directories":[],"file_count":0,"files_hash":"h","bytes":0,"since_ms":"x","until_ms":null,"pack_hash":"p"})", "`since_ms`"},
+      {R"({"id":"x","account":"1","directories":[],"file_count":0,"files_hash":"h","bytes":0,"since_ms":null,"until_ms":null})", "`pack_hash`"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.json);
