@@ -7,7 +7,8 @@
 //      that changed since the plan, fail the shard (nak with delay),
 //   3. runs runtime::evaluate() — eval's engine, all rules — over the shard, collecting
 //      the alerts, while a heartbeat thread sends in_progress every ack_wait/3,
-//   4. publishes the alerts with Nats-Msg-Id = alert_id (AlertPublisher), then acks.
+//   4. publishes the alerts with AlertPublisher's subject, body and headers (Nats-Msg-Id
+//      = alert_id) through an AsyncPublisher window, waits for every ack, then acks.
 // A worker killed anywhere before 4's ack leaves the shard unacked: it is redelivered
 // after ack_wait, and the redo's alerts are suppressed as duplicates by CT_ALERTS.
 // A malformed descriptor can never succeed: it is acked away and reported.
