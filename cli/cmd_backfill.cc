@@ -4,6 +4,7 @@
 // shards, input issues) on stderr.
 #include "cli/cmd_backfill.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -42,7 +43,7 @@ void warn_about(const distributed::BackfillPlan& plan, std::uint64_t max_shard_b
     fmt::print(stderr,
                "sesrules backfill plan: warning: {} files are not named like CloudTrail deliveries "
                "(<account>_CloudTrail_<region>_...): they form the `{}` shard, and sequences that span them "
-               "and another account's shard are not joined (stdin cannot be planned)\n",
+               "and another account's shard are not joined\n",
                plan.files_unattributed, distributed::kUnattributedAccount);
   }
   for (const std::string& id : plan.oversized) {
@@ -71,6 +72,10 @@ int run_plan(const PlanArgs& args) {
   std::string error;
   if (!parse_time_option(args.since, options.since_ms, error) || !parse_time_option(args.until, options.until_ms, error)) {
     fmt::print(stderr, "sesrules backfill plan: error: {}\n", error);
+    return kExitUsage;
+  }
+  if (std::find(args.paths.begin(), args.paths.end(), runtime::kStdinPath) != args.paths.end()) {
+    fmt::print(stderr, "sesrules backfill plan: error: stdin (-) cannot be planned: workers read files\n");
     return kExitUsage;
   }
   auto program = load_backfill_program(args.common);

@@ -1,7 +1,8 @@
 // `sesrules backfill work`: a backfill worker (distributed/backfill_queue.h). Prints
 // one JSON line per shard event on stdout (published, acked, failed, refused,
 // malformed) so that orchestration and tests can follow it, and a summary on stderr.
-// Exit code 3 when any shard failed, was refused or was malformed.
+// Exit code 3 when any shard failed, was refused or was malformed, or held damaged
+// input (skipped and counted as in eval, whose exit code is 3 then too).
 #include <fmt/format.h>
 
 #include "cli/cmd_backfill.h"
@@ -32,8 +33,8 @@ std::string outcome_json(const distributed::ShardOutcome& outcome) {
   runtime::append_json(out, runtime::Value::from_string(outcome.account));
   out += ",\"status\":";
   runtime::append_json(out, runtime::Value::from_string(outcome.status));
-  out += fmt::format(",\"delivery\":{},\"alerts\":{},\"published\":{},\"duplicates\":{}", outcome.delivery,
-                     outcome.alerts, outcome.published, outcome.duplicates);
+  out += fmt::format(",\"delivery\":{},\"alerts\":{},\"published\":{},\"duplicates\":{},\"input_errors\":{}",
+                     outcome.delivery, outcome.alerts, outcome.published, outcome.duplicates, outcome.input_errors);
   if (!outcome.message.empty()) {
     out += ",\"message\":";
     runtime::append_json(out, runtime::Value::from_string(outcome.message));
@@ -47,6 +48,8 @@ void print_outcome(const distributed::ShardOutcome& outcome) {
   std::fflush(stdout);  // a test may kill -9 right after reading this line
   if (outcome.status == "failed" || outcome.status == "refused" || outcome.status == "malformed") {
     fmt::print(stderr, "sesrules backfill work: shard {} {}: {}\n", outcome.shard_id, outcome.status, outcome.message);
+  } else if (outcome.status == "acked" && outcome.input_errors > 0) {
+    fmt::print(stderr, "sesrules backfill work: warning: shard {}: {}\n", outcome.shard_id, outcome.message);
   }
 }
 
@@ -79,9 +82,9 @@ int run_work(const WorkArgs& args) {
   const distributed::BackfillWorkSummary& s = summary.value();
   fmt::print(stderr,
              "sesrules backfill work: {} shards acked, {} failed, {} refused, {} malformed; {} alerts: {} published, "
-             "{} duplicates suppressed\n",
-             s.acked, s.failed, s.refused, s.malformed, s.alerts, s.published, s.duplicates);
-  return s.failed + s.refused + s.malformed > 0 ? kExitInputError : kExitOk;
+             "{} duplicates suppressed; {} damaged input units skipped\n",
+             s.acked, s.failed, s.refused, s.malformed, s.alerts, s.published, s.duplicates, s.input_errors);
+  return s.failed + s.refused + s.malformed + s.input_errors > 0 ? kExitInputError : kExitOk;
 }
 
 }  // namespace

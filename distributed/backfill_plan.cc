@@ -32,20 +32,24 @@ std::string parent_directory(std::string_view path) {
   return slash == 0 ? "/" : std::string(path.substr(0, slash));
 }
 
-bool inside(std::string_view path, std::string_view directory) {
-  if (directory == "/") return true;
-  return path.size() > directory.size() && path.starts_with(directory) && path[directory.size()] == '/';
-}
-
-// Sorted, unique, and none inside another: the walker would meet such a nested
-// directory twice and report a loop.
-std::vector<std::string> outermost(std::vector<std::string> directories) {
+// Sorted and unique.
+std::vector<std::string> unique_sorted(std::vector<std::string> directories) {
   std::sort(directories.begin(), directories.end());
   directories.erase(std::unique(directories.begin(), directories.end()), directories.end());
+  return directories;
+}
+
+// The directories to walk: those without an ancestor in the (sorted) list, since the
+// walker recurses and would meet a nested one twice and report a loop.
+std::vector<std::string> outermost(const std::vector<std::string>& directories) {
   std::vector<std::string> out;
-  for (std::string& directory : directories) {
-    if (!out.empty() && inside(directory, out.back())) continue;
-    out.push_back(std::move(directory));
+  for (const std::string& directory : directories) {
+    bool nested = false;
+    for (std::string up = directory; !nested && up != "/" && up != ".";) {
+      up = parent_directory(up);
+      nested = std::binary_search(directories.begin(), directories.end(), up);
+    }
+    if (!nested) out.push_back(directory);
   }
   return out;
 }
@@ -105,7 +109,7 @@ BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const Pla
       shard.bytes += file.size;
       parents.push_back(parent_directory(file.path));
     }
-    shard.directories = outermost(std::move(parents));
+    shard.directories = unique_sorted(std::move(parents));
     shard.file_count = shard_files.size();
     shard.files_hash = files_hash(shard_files);
     shard.since_ms = options.since_ms;
@@ -119,14 +123,13 @@ BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const Pla
 }
 
 runtime::Expected<runtime::WalkResult> walk_shard(const Shard& shard) {
-  runtime::WalkResult walk = runtime::collect_inputs(shard.directories);
+  const std::vector<std::string> listed = unique_sorted(shard.directories);
+  runtime::WalkResult walk = runtime::collect_inputs(outermost(listed));
   if (!walk.issues.empty()) {
     return runtime::Status::error(
         fmt::format("{} input problems, first: {}", walk.issues.size(), walk.issues.front().message));
   }
   // The walk recursed: keep what the plan kept (parent directory listed, same account).
-  std::vector<std::string> listed = shard.directories;
-  std::sort(listed.begin(), listed.end());
   std::erase_if(walk.files, [&](const runtime::InputFile& file) {
     const std::string parent = parent_directory(file.path);
     bool in_listed = std::binary_search(listed.begin(), listed.end(), parent);

@@ -33,8 +33,8 @@ inline constexpr const char* kUnattributedAccount = "unattributed";
 struct Shard {
   std::string id;       // "<account>-<16 hex>"
   std::string account;  // kUnattributedAccount for files not named like deliveries
-  // What the descriptor carries: the files' parent directories (sorted, none inside
-  // another listed one; a CloudTrail day folder holds one account and region), the
+  // What the descriptor carries: the files' parent directories (sorted, unique; a
+  // CloudTrail day folder holds one account and region), the
   // number of files and a hash of their paths and sizes. A file list would outgrow
   // NATS' max_payload after about a day of one account (288 files a region a day).
   std::vector<std::string> directories;
@@ -71,8 +71,9 @@ BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const Pla
 // would give different alerts (and alert ids), so it must refuse the shard.
 std::string pack_hash(const runtime::Program& program);
 
-// The worker side: walks `shard.directories` again and keeps the files directly in
-// one of them that belong to the shard's account. An error (naming the first problem)
+// The worker side: walks `shard.directories` again (the outermost ones: the walk
+// recurses) and keeps the files directly in one of them that belong to the shard's
+// account. An error (naming the first problem)
 // when the walk reports an issue (missing, unreadable) or the files differ from the
 // plan (count or files_hash: the archive changed since planning, re-plan).
 runtime::Expected<runtime::WalkResult> walk_shard(const Shard& shard);

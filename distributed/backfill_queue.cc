@@ -78,7 +78,7 @@ class ShardWorker {
  private:
   Status retry_later(WorkItem& item, ShardOutcome& outcome, std::string status, std::string message);
   Status evaluate_and_publish(WorkItem& item, const Shard& shard, ShardOutcome& outcome);
-  Expected<std::vector<runtime::Alert>> evaluate_shard(const Shard& shard);
+  Expected<std::vector<runtime::Alert>> evaluate_shard(const Shard& shard, ShardOutcome& outcome);
   Expected<AsyncPublisher::Counts> publish_alerts(const std::vector<runtime::Alert>& alerts);
   void report(const ShardOutcome& outcome) {
     if (on_outcome_) on_outcome_(outcome);
@@ -123,23 +123,29 @@ Status ShardWorker::work(WorkItem& item) {
 }
 
 // The shard's alerts, or why it failed (walk issues, changed files, unreadable files,
-// evaluate errors).
-Expected<std::vector<runtime::Alert>> ShardWorker::evaluate_shard(const Shard& shard) {
+// evaluate errors). Damaged records or files are skipped and counted as in eval
+// (outcome.input_errors, first one in outcome.message).
+Expected<std::vector<runtime::Alert>> ShardWorker::evaluate_shard(const Shard& shard, ShardOutcome& outcome) {
   auto inputs = walk_shard(shard);
   if (!inputs.ok()) return inputs.status();
   runtime::EvalOptions eval = options_.eval;
   eval.since_ms = shard.since_ms;
   eval.until_ms = shard.until_ms;
   CollectingSink sink;
-  std::string first_unreadable;
+  std::string first_issue, first_unreadable;
   runtime::EvalCallbacks callbacks;
   callbacks.on_issue = [&](const runtime::ReadIssue& issue) {
+    if (first_issue.empty()) first_issue = issue.message;
     if (first_unreadable.empty() && issue.reason == "files_skipped_unreadable") first_unreadable = issue.message;
   };
   auto result = runtime::evaluate(program_, inputs.value(), eval, sink, callbacks);
   if (!result.ok()) return result.status();
   if (result.value().files_unreadable > 0) {
     return Status::error(fmt::format("{} unreadable files: {}", result.value().files_unreadable, first_unreadable));
+  }
+  outcome.input_errors = result.value().input_errors;
+  if (outcome.input_errors > 0) {
+    outcome.message = fmt::format("{} damaged input units skipped, first: {}", outcome.input_errors, first_issue);
   }
   return std::move(sink.alerts);
 }
@@ -165,7 +171,7 @@ Status ShardWorker::evaluate_and_publish(WorkItem& item, const Shard& shard, Sha
   // by this thread alone.
   std::optional<Heartbeat> heartbeat(std::in_place, item,
                                      std::chrono::milliseconds(std::max(options_.ack_wait_ms / 3, 1)));
-  auto alerts = evaluate_shard(shard);
+  auto alerts = evaluate_shard(shard, outcome);
   if (!alerts.ok()) {
     heartbeat.reset();
     return retry_later(item, outcome, "failed", alerts.status().message());
@@ -184,6 +190,7 @@ Status ShardWorker::evaluate_and_publish(WorkItem& item, const Shard& shard, Sha
   summary_.alerts += outcome.alerts;
   summary_.published += outcome.published;
   summary_.duplicates += outcome.duplicates;
+  summary_.input_errors += outcome.input_errors;
   ++summary_.acked;
   outcome.status = "acked";
   report(outcome);

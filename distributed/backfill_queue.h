@@ -50,11 +50,12 @@ struct ShardOutcome {
   std::string shard_id, account, status, message;
   std::uint64_t delivery = 1;      // > 1: a redelivery
   std::uint64_t alerts = 0, published = 0, duplicates = 0;
+  std::uint64_t input_errors = 0;  // damaged records/files skipped as eval does (message: the first)
 };
 
 struct BackfillWorkSummary {
   std::uint64_t acked = 0, failed = 0, refused = 0, malformed = 0;
-  std::uint64_t alerts = 0, published = 0, duplicates = 0;
+  std::uint64_t alerts = 0, published = 0, duplicates = 0, input_errors = 0;
 };
 
 using ShardOutcomeCallback = std::function<void(const ShardOutcome&)>;

@@ -8,7 +8,8 @@ stream empty, the consumer's ack floor), CT_ALERTS holds exactly the alert ids o
 `sesrules eval --format jsonl` over the same folder, once each, and B's redo of A's
 shard was suppressed as duplicates (proof the redo path ran). Re-planning queues
 nothing new. Failure paths: a shard planned for other rules is refused, a shard with
-a deleted file fails; both stay queued and make the worker exit with 3.
+a deleted file fails; both stay queued and make the worker exit with 3. A truncated
+gzip is skipped and counted as in eval: its shard is acked, once, with input_errors.
 
     test_backfill.py SESRULES_BINARY SOURCE_DIR
 Exit 77 (ctest SKIP) without nats-server unless SESRULES_REQUIRE_NATS=1.
@@ -156,14 +157,21 @@ class Backfill(unittest.TestCase):
             self.assertEqual(max(stored.values()), 1, "no alert stored twice")
             self.assertEqual(stored, self.truth, "CT_ALERTS differs from single-pass eval")
 
-    def test_refused_and_failed_shards_stay_queued(self):
+    def test_refused_and_failed_shards_stay_queued_damaged_data_is_counted(self):
         one_account = os.path.join(self.tmp, "one-account")
         account = sorted(os.listdir(os.path.join(self.logs, "AWSLogs")))[0]
         shutil.copytree(os.path.join(self.logs, "AWSLogs", account), os.path.join(one_account, account))
+        damaged = os.path.join(self.tmp, "damaged")
+        account = sorted(os.listdir(os.path.join(self.logs, "AWSLogs")))[1]
+        shutil.copytree(os.path.join(self.logs, "AWSLogs", account), os.path.join(damaged, account))
+        truncated = sorted(os.path.join(d, f) for d, _, files in os.walk(damaged) for f in files)[0]
+        with open(truncated, "r+b") as f:
+            f.truncate(os.path.getsize(truncated) // 2)
         with natsfixture.NatsServer(partitions=8) as server:
             other_rules = os.path.join(SOURCE_DIR, "examples", "rules")
             refused_ids, _ = self.plan(server, "--rules", other_rules, self.logs)
             failing_ids, _ = self.plan(server, one_account)
+            damaged_ids, _ = self.plan(server, damaged)
             victim = next(os.path.join(d, f) for d, _, files in os.walk(one_account) for f in files)
             os.remove(victim)
 
@@ -174,6 +182,10 @@ class Backfill(unittest.TestCase):
             statuses = {o["shard"]: o["status"] for o in outcomes}
             self.assertEqual({statuses[s] for s in refused_ids}, {"refused"})
             self.assertEqual(statuses[failing_ids[0]], "failed")
+            damaged_outcome = [o for o in outcomes if o["shard"] == damaged_ids[0]]
+            self.assertEqual([o["status"] for o in damaged_outcome], ["published", "acked"], "damaged data is not retried")
+            self.assertGreater(damaged_outcome[-1]["input_errors"], 0)
+            self.assertIn(os.path.basename(truncated), err)
             self.assertIn("rule pack", err)
             self.assertIn("changed since planning", err)
             api = JetStreamApi(server.port)

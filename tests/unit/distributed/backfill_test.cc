@@ -73,15 +73,13 @@ TEST_CASE("backfill: one shard per account with all its regions, in walk order")
   CHECK(plan.shards[2].directories == std::vector<std::string>{"extra"});
 }
 
-TEST_CASE("backfill: shard directories are unique and none is inside another") {
+TEST_CASE("backfill: shard directories are the files' parents, sorted and unique") {
   std::vector<runtime::InputFile> files = {
       file("/logs/top.json", 1), file("/logs/sub/a.json", 1), file("/logs/sub/b.json", 1),
-      file("/logsx/c.json", 1), file("/d.json", 1)};
+      file("/logs-x/c.json", 1), file("/d.json", 1)};
   BackfillPlan plan = plan_shards(files, {});
   REQUIRE(plan.shards.size() == 1);
-  CHECK(plan.shards[0].directories == std::vector<std::string>{"/"});
-  files.pop_back();
-  CHECK(plan_shards(files, {}).shards[0].directories == std::vector<std::string>{"/logs", "/logsx"});
+  CHECK(plan.shards[0].directories == std::vector<std::string>{"/", "/logs", "/logs-x", "/logs/sub"});
 }
 
 TEST_CASE("backfill: accounts above max_shard_bytes are reported, never split") {
@@ -147,6 +145,9 @@ struct Archive {
     write("AWSLogs/111111111111/us-east-1/111111111111_CloudTrail_us-east-1_20240603T0010Z_b.json", "{}");
     write("AWSLogs/222222222222/us-east-1/222222222222_CloudTrail_us-east-1_20240603T0005Z_c.json", "{}");
     write("stray.json", "{}");
+    write("a-b/stray.json", "{}");    // sorts between "a" and "a/..."
+    write("a/b/stray.json", "{}");
+    write("a/stray.json", "{}");
   }
   ~Archive() { std::filesystem::remove_all(root); }
   void write(const std::string& relative, const std::string& text) const {
@@ -160,7 +161,8 @@ TEST_CASE("backfill: a worker's walk of a shard finds the planned files, or says
   Archive archive;
   BackfillPlan plan = archive.plan();
   REQUIRE(plan.shards.size() == 3);
-  // The unattributed shard lists the root, whose walk also meets the accounts' files.
+  // The unattributed shard lists the root and nested folders, whose walk also meets
+  // the accounts' files.
   for (const Shard& planned : plan.shards) {
     CAPTURE(planned.account);
     auto shard = shard_from_json(shard_to_json(planned));
