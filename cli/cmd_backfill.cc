@@ -32,7 +32,9 @@ struct PlanArgs {
 std::string megabytes(std::uint64_t bytes) { return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6); }
 
 void print_plan(const distributed::BackfillPlan& plan) {
-  fmt::print("backfill plan: {} shards, {} files, {}\n", plan.shards.size(), plan.files, megabytes(plan.bytes));
+  fmt::print("backfill plan: {} shards, {} files, {}", plan.shards.size(), plan.files, megabytes(plan.bytes));
+  if (plan.files_before_since > 0) fmt::print(" ({} files delivered before --since left out)", plan.files_before_since);
+  fmt::print("\n");
   for (const distributed::Shard& shard : plan.shards) {
     fmt::print("  {}  account {}  {} files  {}\n", shard.id, shard.account, shard.files.size(), megabytes(shard.bytes));
   }

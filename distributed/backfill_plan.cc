@@ -2,6 +2,7 @@
 #include "distributed/backfill_plan.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -54,6 +55,27 @@ std::vector<std::string> outermost(const std::vector<std::string>& directories) 
   return out;
 }
 
+// The delivery time in a CloudTrail file name (minute precision), if it has one.
+std::optional<std::int64_t> delivery_time_ms(std::string_view path) {
+  const std::string key = runtime::input_sort_key(path);
+  if (key.front() != '0') return std::nullopt;  // "0" + YYYYMMDDTHHMMZ for deliveries
+  auto number = [&](std::size_t at, std::size_t length) { return std::stoi(key.substr(at, length)); };
+  const std::chrono::year_month_day day{std::chrono::year(number(1, 4)), std::chrono::month(number(5, 2)),
+                                        std::chrono::day(number(7, 2))};
+  const auto minutes = std::chrono::sys_days(day).time_since_epoch() + std::chrono::hours(number(10, 2)) +
+                       std::chrono::minutes(number(12, 2));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(minutes).count();
+}
+
+// CloudTrail names a file by when it was delivered, after every event in it: a file
+// delivered before `since` holds nothing the shard keeps. (Late deliveries make no
+// such bound for `until`.)
+bool delivered_before(const runtime::InputFile& file, const std::optional<std::int64_t>& since_ms) {
+  if (!since_ms) return false;
+  const std::optional<std::int64_t> delivered = delivery_time_ms(file.path);
+  return delivered && *delivered < *since_ms;
+}
+
 std::string files_hash(const std::vector<runtime::InputFile>& files) {
   std::vector<std::string> parts;
   for (const runtime::InputFile& file : files) {
@@ -94,6 +116,10 @@ BackfillPlan plan_shards(const std::vector<runtime::InputFile>& files, const Pla
   BackfillPlan plan;
   std::map<std::string, std::vector<runtime::InputFile>> by_account;
   for (const runtime::InputFile& file : files) {
+    if (delivered_before(file, options.since_ms)) {
+      ++plan.files_before_since;
+      continue;
+    }
     ++plan.files;
     plan.bytes += file.size;
     if (account_of_file(file.path).empty()) ++plan.files_unattributed;
@@ -133,7 +159,7 @@ runtime::Expected<runtime::WalkResult> walk_shard(const Shard& shard) {
   std::erase_if(walk.files, [&](const runtime::InputFile& file) {
     const std::string parent = parent_directory(file.path);
     bool in_listed = std::binary_search(listed.begin(), listed.end(), parent);
-    return !in_listed || shard_account(file) != shard.account;
+    return !in_listed || shard_account(file) != shard.account || delivered_before(file, shard.since_ms);
   });
   if (walk.files.size() != shard.file_count || files_hash(walk.files) != shard.files_hash) {
     return runtime::Status::error(fmt::format(

@@ -10,6 +10,8 @@
 // oversized instead. The account comes from the CloudTrail delivery file name
 // (`<account>_CloudTrail_<region>_<time>_<id>.json.gz`); other files, whose records
 // may belong to any account, go to one "unattributed" shard, counted in the summary.
+// With a `since`, files whose delivery time (in the name) is earlier are left out:
+// CloudTrail delivers a file after every event in it.
 //
 // Shard ids hash the account, files, range and pack hash, so planning the same
 // input twice gives the same ids (Nats-Msg-Id: re-planning queues nothing new).
@@ -57,6 +59,7 @@ struct BackfillPlan {
   std::vector<std::string> oversized;     // shard ids above max_shard_bytes
   std::uint64_t files = 0, bytes = 0;
   std::uint64_t files_unattributed = 0;
+  std::uint64_t files_before_since = 0;  // delivered before --since: left out, not in `files`
 };
 
 // The account of a CloudTrail delivery file name, or "" for any other file.

@@ -82,6 +82,19 @@ TEST_CASE("backfill: shard directories are the files' parents, sorted and unique
   CHECK(plan.shards[0].directories == std::vector<std::string>{"/", "/logs", "/logs-x", "/logs/sub"});
 }
 
+TEST_CASE("backfill: with since, files delivered before it are left out, by plan and worker alike") {
+  PlanOptions options;
+  options.since_ms = 1717373100000;  // 2024-06-03T00:05:00Z
+  BackfillPlan plan = plan_shards(sample_files(), options);
+  CHECK(plan.files_before_since == 0);  // 0005Z is not before 00:05
+  options.since_ms = *options.since_ms + 60000;
+  plan = plan_shards(sample_files(), options);
+  CHECK(plan.files_before_since == 2);  // a1 and b1 (0005Z); unattributed files have no delivery time
+  REQUIRE(plan.shards.size() == 2);
+  CHECK(plan.shards[0].files == std::vector<std::string>{sample_files()[2].path, sample_files()[3].path});
+  CHECK(plan.files == 4);
+}
+
 TEST_CASE("backfill: accounts above max_shard_bytes are reported, never split") {
   PlanOptions options;
   options.max_shard_bytes = 100;
@@ -173,6 +186,14 @@ TEST_CASE("backfill: a worker's walk of a shard finds the planned files, or says
     for (const runtime::InputFile& f : walk.value().files) paths.push_back(f.path);
     CHECK(paths == planned.files);
   }
+
+  PlanOptions later;
+  later.since_ms = 1717373400000;  // 00:10: the worker leaves out the 0005Z files too
+  BackfillPlan since_plan = plan_shards(runtime::collect_inputs({archive.root.string()}).files, later);
+  REQUIRE(since_plan.shards.size() == 2);
+  auto since_walk = walk_shard(since_plan.shards[0]);
+  REQUIRE_MESSAGE(since_walk.ok(), since_walk.status().message());
+  CHECK(since_walk.value().files.size() == 1);
 
   archive.write("AWSLogs/111111111111/us-east-1/111111111111_CloudTrail_us-east-1_20240603T0015Z_d.json", "{}");
   auto grown = walk_shard(plan.shards[0]);
