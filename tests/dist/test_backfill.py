@@ -10,6 +10,7 @@ shard was suppressed as duplicates (proof the redo path ran). Re-planning queues
 nothing new. Failure paths: a shard planned for other rules is refused, a shard with
 a deleted file fails; both stay queued and make the worker exit with 3. A truncated
 gzip is skipped and counted as in eval: its shard is acked, once, with input_errors.
+A --since/--until plan stores exactly `eval --since/--until`'s alert ids.
 
     test_backfill.py SESRULES_BINARY SOURCE_DIR
 Exit 77 (ctest SKIP) without nats-server unless SESRULES_REQUIRE_NATS=1.
@@ -156,6 +157,25 @@ class Backfill(unittest.TestCase):
                 api.close()
             self.assertEqual(max(stored.values()), 1, "no alert stored twice")
             self.assertEqual(stored, self.truth, "CT_ALERTS differs from single-pass eval")
+
+    def test_time_range_equals_eval_with_the_same_range(self):
+        window = ["--since", "2024-06-03T02:00:00Z", "--until", "2024-06-03T05:00:00Z"]
+        truth = subprocess.run([SESRULES, "eval", "--format", "jsonl", "--quiet", *window, self.logs],
+                               check=True, capture_output=True, text=True).stdout
+        expected = collections.Counter(alert["alert_id"] for alert in json_lines(truth))
+        self.assertGreater(sum(expected.values()), 0)
+        with natsfixture.NatsServer(partitions=8) as server:
+            _, out = self.plan(server, *window, self.logs)
+            self.assertIn("delivered before --since left out", out)
+            worker = self.worker(server, "--exit-when-idle", "0")
+            _, err = worker.communicate(timeout=WAIT)
+            self.assertEqual(worker.returncode, 0, err)
+            api = JetStreamApi(server.port)
+            try:
+                stored = collections.Counter(json.loads(m)["alert_id"] for m in api.stream_messages("CT_ALERTS"))
+            finally:
+                api.close()
+            self.assertEqual(stored, expected)
 
     def test_refused_and_failed_shards_stay_queued_damaged_data_is_counted(self):
         one_account = os.path.join(self.tmp, "one-account")
