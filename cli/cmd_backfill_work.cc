@@ -76,7 +76,11 @@ int run_work(const WorkArgs& args) {
   if (!connection) return kExitOutputError;
   auto summary = distributed::run_backfill_worker(*connection, program, options, print_outcome);
   if (!summary.ok()) {
-    fmt::print(stderr, "sesrules backfill work: error: {}\n", summary.status().message());
+    const std::string& message = summary.status().message();
+    fmt::print(stderr, "sesrules backfill work: error: {}{}\n", message,
+               message.find("ack wait") != std::string::npos
+                   ? " (--ack-wait must be the same on every worker: the shared durable consumer keeps the first one's)"
+                   : "");
     return kExitOutputError;
   }
   const distributed::BackfillWorkSummary& s = summary.value();
