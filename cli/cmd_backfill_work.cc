@@ -48,7 +48,7 @@ void print_outcome(const distributed::ShardOutcome& outcome) {
   std::fflush(stdout);  // a test may kill -9 right after reading this line
   if (outcome.status == "failed" || outcome.status == "refused" || outcome.status == "malformed") {
     fmt::print(stderr, "sesrules backfill work: shard {} {}: {}\n", outcome.shard_id, outcome.status, outcome.message);
-  } else if (outcome.status == "acked" && outcome.input_errors > 0) {
+  } else if (outcome.status == "acked" && !outcome.message.empty()) {
     fmt::print(stderr, "sesrules backfill work: warning: shard {}: {}\n", outcome.shard_id, outcome.message);
   }
 }

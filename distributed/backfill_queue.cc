@@ -31,10 +31,16 @@ class Heartbeat {
         if (stopped_.wait_for(lock, period, [this] { return stop_; })) break;
         lock.unlock();
         Status s = item.in_progress();
-        if (!s.ok()) std::fprintf(stderr, "sesrules backfill: warning: heartbeat: %s\n", s.message().c_str());
         lock.lock();
+        if (!s.ok() && failure_.empty()) failure_ = s.message();
       }
     }) {}
+  // The first failed in_progress, or "": after one, another worker may have redone
+  // the shard (its alerts then count as duplicates there), which is harmless.
+  std::string failure() {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
   ~Heartbeat() {
     {
       std::lock_guard lock(mutex_);
@@ -50,6 +56,7 @@ class Heartbeat {
   std::mutex mutex_;
   std::condition_variable stopped_;
   bool stop_ = false;
+  std::string failure_;
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
@@ -184,7 +191,11 @@ Status ShardWorker::evaluate_and_publish(WorkItem& item, const Shard& shard, Sha
   outcome.status = "published";
   report(outcome);
   if (options_.pause_before_ack_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_before_ack_ms));
+  const std::string heartbeat_failure = heartbeat->failure();
   heartbeat.reset();
+  if (!heartbeat_failure.empty()) {
+    outcome.message += (outcome.message.empty() ? "" : "; ") + ("heartbeat failed: " + heartbeat_failure);
+  }
   Status acked = item.ack();
   if (!acked.ok()) return acked;
   summary_.alerts += outcome.alerts;
