@@ -45,7 +45,8 @@ struct BackfillWorkOptions {
 };
 
 // What happened to one delivered shard. status: "published" (alerts out, before the
-// ack), "acked", "failed", "refused", "malformed".
+// ack), "acked", "failed", "refused", "malformed". message: why it failed, was refused
+// or malformed; for a published/acked shard, warnings (damaged input, failed heartbeat).
 struct ShardOutcome {
   std::string shard_id, account, status, message;
   std::uint64_t delivery = 1;      // > 1: a redelivery
