@@ -113,9 +113,17 @@ class Backfill(unittest.TestCase):
         return shard_ids, out
 
     def worker(self, server, *args):
-        return subprocess.Popen([SESRULES, "backfill", "work", "--nats", server.url, "--ack-wait", "2",
-                                 "--retry-delay", "1", "-j", "1", *args],
-                                env=server.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([SESRULES, "backfill", "work", "--nats", server.url, "--ack-wait", "2",
+                                    "--retry-delay", "1", "-j", "1", *args],
+                                   env=server.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(self.stop, process)  # a failed assertion must not leave workers behind
+        return process
+
+    @staticmethod
+    def stop(process):
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
     def test_worker_killed_mid_shard(self):
         self.assertGreater(sum(self.truth.values()), 0, "the generated data must produce alerts")
