@@ -21,6 +21,7 @@ Action register_explain(CLI::App& app);
 #ifdef SESRULES_HAVE_NATS
 Action register_ingest(CLI::App& app);
 Action register_worker(CLI::App& app);
+Action register_backfill(CLI::App& app);  // cmd_backfill.cc (needs the NATS client)
 #endif
 
 }  // namespace sesrules::cli

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
 #ifdef SESRULES_HAVE_NATS
   add(register_ingest, "ingest", "Publish sequence-relevant records to NATS JetStream (distributed mode)");
   add(register_worker, "worker", "Run sequence rules on owned partitions of the NATS stream (distributed mode)");
+  add(register_backfill, "backfill", "Shard a log archive over NATS JetStream and evaluate the shards on many workers");
 #endif
 
   try {

@@ -14,10 +14,15 @@ std::string suppression_key(const runtime::Alert& alert) {
   return runtime::compute_alert_id(identity, "suppression-key").substr(0, 16);
 }
 
-Expected<PublishResult> AlertPublisher::publish(const runtime::Alert& alert) {
+Headers alert_headers(const runtime::Alert& alert, bool with_msg_id) {
   Headers headers = {{kRuleHeader, alert.rule_name}, {kSuppressionKeyHeader, suppression_key(alert)}};
-  if (!options_.omit_msg_id) headers.emplace_back(kMsgIdHeader, alert.alert_id);
-  auto result = distributed::publish(*connection_, alert_subject(alert.rule_name), runtime::alert_to_json(alert), headers);
+  if (with_msg_id) headers.emplace_back(kMsgIdHeader, alert.alert_id);
+  return headers;
+}
+
+Expected<PublishResult> AlertPublisher::publish(const runtime::Alert& alert) {
+  auto result = distributed::publish(*connection_, alert_subject(alert.rule_name), runtime::alert_to_json(alert),
+                                     alert_headers(alert, !options_.omit_msg_id));
   if (!result.ok()) return result;
   if (result.value().duplicate) {
     ++duplicates_;

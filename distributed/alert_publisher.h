@@ -19,6 +19,10 @@ inline constexpr const char* kRuleHeader = "Sesrules-Rule";
 // 16 hex digits; depends only on the rule name and the key parts (not the evidence).
 std::string suppression_key(const runtime::Alert& alert);
 
+// The headers every published alert carries: rule, suppression key and, unless
+// omitted, Nats-Msg-Id = alert_id. Shared with bulk (async) alert publishing.
+Headers alert_headers(const runtime::Alert& alert, bool with_msg_id = true);
+
 struct AlertPublisherOptions {
   bool omit_msg_id = false;
 };
