@@ -65,9 +65,11 @@ Status ensure_topology(const NatsConnection& connection, const TopologyOptions& 
     Status s = ensure_stream(connection, config);
     if (!s.ok()) return s;
   }
-  auto leases = KvBucket::open_or_create(
-      connection, KvBucketOptions{kLeaseBucket, static_cast<int>(options.lease_ttl.count()), 1, options.memory});
-  if (!leases.ok()) return leases.status();
+  if (options.lease_ttl) {
+    auto leases = KvBucket::open_or_create(
+        connection, KvBucketOptions{kLeaseBucket, static_cast<int>(options.lease_ttl->count()), 1, options.memory});
+    if (!leases.ok()) return leases.status();
+  }
   auto checkpoints = KvBucket::open_or_create(connection, KvBucketOptions{kCheckpointBucket, 0, 1, options.memory});
   if (!checkpoints.ok()) return checkpoints.status();
   return {};

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "distributed/nats_connection.h"
@@ -26,7 +27,10 @@ struct TopologyOptions {
   std::chrono::milliseconds in_duplicate_window = std::chrono::minutes(10);
   std::chrono::milliseconds in_max_age = std::chrono::hours(24 * 7);  // replay horizon of CT_IN
   std::chrono::milliseconds alert_duplicate_window = std::chrono::hours(24);
-  std::chrono::milliseconds lease_ttl = std::chrono::seconds(15);
+  // Only workers hold leases, so only they create the lease bucket, with their lease
+  // length as its TTL (an existing bucket with another TTL is an error). Unset (ingest,
+  // backfill): the lease bucket is left alone.
+  std::optional<std::chrono::milliseconds> lease_ttl;
   bool memory = false;  // memory storage (tests, benchmarks)
 };
 

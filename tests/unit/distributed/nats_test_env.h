@@ -46,6 +46,7 @@ inline NatsConnection& shared_connection() {
     TopologyOptions options;
     options.partitions = partitions();
     options.memory = true;
+    options.lease_ttl = std::chrono::seconds(15);  // as a worker would
     Status s = ensure_topology(*slot, options);
     if (!s.ok()) FAIL(s.message());
   }

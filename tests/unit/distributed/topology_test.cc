@@ -24,6 +24,7 @@ TEST_CASE("topology: idempotent, with the configured windows and retention") {
   options.partitions = test::partitions();
   options.memory = true;
   options.alert_duplicate_window = std::chrono::hours(48);
+  options.lease_ttl = std::chrono::seconds(15);
   Status again = ensure_topology(connection, options);
   REQUIRE_MESSAGE(again.ok(), again.message());
 
@@ -38,6 +39,13 @@ TEST_CASE("topology: idempotent, with the configured windows and retention") {
   CHECK(backfill.Retention == js_WorkQueuePolicy);
   CHECK(KvBucket::open(connection, kLeaseBucket).ok());
   CHECK(KvBucket::open(connection, kCheckpointBucket).ok());
+
+  TopologyOptions other_ttl = options;  // a worker with another lease length is refused
+  other_ttl.lease_ttl = std::chrono::seconds(7);
+  CHECK_FALSE(ensure_topology(connection, other_ttl).ok());
+  TopologyOptions no_leases = options;  // ingest and backfill leave the lease bucket alone
+  no_leases.lease_ttl.reset();
+  CHECK(ensure_topology(connection, no_leases).ok());
 }
 
 }  // namespace
