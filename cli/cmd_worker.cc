@@ -41,7 +41,12 @@ int run_worker(const WorkerArgs& args) {
   options.omit_alert_msg_id = args.omit_msg_id;
   options.kill = distributed::KillPoints{args.kill_after_alerts, args.kill_before_final_checkpoint};
   std::string error;
-  if (!parse_duration_ms(args.max_lateness, options.processor.max_lateness_ms, error)) {
+  // The id is part of a KV key (member-<id>): only the characters NATS allows there.
+  if (args.id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=") !=
+      std::string::npos) {
+    error = "--id `" + args.id + "`: use letters, digits, '-', '_' or '='";
+  }
+  if (!error.empty() || !parse_duration_ms(args.max_lateness, options.processor.max_lateness_ms, error)) {
     fmt::print(stderr, "sesrules worker: error: {}\n", error);
     return kExitUsage;
   }
