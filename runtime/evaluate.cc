@@ -203,7 +203,10 @@ void run_files(const WalkResult& inputs, std::vector<std::unique_ptr<Worker>>& w
     return;
   }
   const std::vector<FileBatch> batches = plan_batches(inputs.files);
-  const std::size_t window = 2 * workers.size();  // batches buffered ahead of the merge
+  // Batches buffered ahead of the merge. Results hold only matched records, so a
+  // deep window is cheap, and it lets a worker run on while another is descheduled
+  // (shared machines) holding the batch the merge needs next.
+  const std::size_t window = std::max<std::size_t>(16, 4 * workers.size());
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::unique_ptr<std::vector<FileResult>>> results(batches.size());

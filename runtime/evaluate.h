@@ -6,7 +6,7 @@
 // threads evaluate files in any order, but the merge consumes their results
 // strictly by file number, and alerts are emitted sorted by alert_less(). The
 // output is therefore byte-identical at any thread count.
-// Memory: at most `2 * threads` batches (up to 64 files or 4 MiB each) of file
+// Memory: at most max(16, 4 * threads) batches (up to 64 files or 4 MiB each) of file
 // results are buffered; only records that matched something are kept past their
 // callback. Tested by evaluate_test.cc
 // and tests/e2e.

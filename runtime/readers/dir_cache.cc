@@ -8,9 +8,7 @@
 
 namespace sesrules::runtime {
 
-DirCache::~DirCache() {
-  for (auto& [dir, entry] : dirs_) ::close(entry.fd);
-}
+DirCache::~DirCache() { clear(); }
 
 void DirCache::evict_oldest() {
   auto oldest = dirs_.begin();
@@ -33,7 +31,21 @@ int DirCache::directory_fd(std::string_view dir) {
   return it->second.fd;
 }
 
+void DirCache::clear() {
+  for (auto& [dir, entry] : dirs_) ::close(entry.fd);
+  dirs_.clear();
+}
+
+// Out of descriptors (many threads, each with its cache, under a low limit): the
+// cache gives its own back before the open is retried, so it never costs a file.
 int DirCache::open(const std::string& path, int flags) {
+  const int fd = open_cached(path, flags);
+  if (fd >= 0 || errno != EMFILE || dirs_.empty()) return fd;
+  clear();
+  return ::open(path.c_str(), flags);
+}
+
+int DirCache::open_cached(const std::string& path, int flags) {
   const std::size_t slash = path.find_last_of('/');
   if (slash != std::string::npos && slash > 0 && slash + 1 < path.size()) {
     const int dir = directory_fd(std::string_view(path).substr(0, slash));

@@ -3,7 +3,8 @@
 // (account x region x day); opening each file by its full path costs a kernel
 // walk of every path component (~15% of a run over 7k small files), openat on a
 // cached O_PATH descriptor only the last one. At most kMaxDirs descriptors are
-// kept (least recently used evicted); any failure falls back to open(path).
+// kept (least recently used evicted); any failure falls back to open(path), and
+// running out of descriptors (EMFILE) empties the cache first.
 // Not thread-safe: one per reader. Tested by tests/unit/runtime/dir_cache_test.cc.
 #pragma once
 
@@ -33,7 +34,9 @@ class DirCache {
     int fd = -1;
     std::uint64_t last_use = 0;
   };
+  int open_cached(const std::string& path, int flags);
   int directory_fd(std::string_view dir);
+  void clear();
   void evict_oldest();
 
   struct Hash {  // lookups by string_view, without building a string per file

@@ -2,10 +2,12 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "reader_fixtures.h"
 #include "runtime/readers/dir_cache.h"
@@ -50,4 +52,27 @@ TEST_CASE("DirCache: missing files and directories fail with open()'s errno; bar
   CHECK(errno == ENOENT);
   const std::string cwd_file = "sesrules-dir-cache-test.json";
   CHECK(cache.open(cwd_file, O_RDONLY) == ::open(cwd_file.c_str(), O_RDONLY));  // both -1 unless it exists
+}
+
+TEST_CASE("DirCache gives its descriptors back when the process runs out of them") {
+  const rt::testing::ScratchDir dir;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 40; ++i) paths.push_back(dir.write("d" + std::to_string(i) + "/f.json", "x"));
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+  const int probe = ::open("/dev/null", O_RDONLY);  // lowest free descriptor: about how many are open
+  ::close(probe);
+  rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(probe + 12);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
+  rt::DirCache cache;
+  int failures = 0;
+  for (const std::string& path : paths) {
+    const int fd = cache.open(path, O_RDONLY | O_CLOEXEC);
+    failures += fd < 0;
+    if (fd >= 0) ::close(fd);
+  }
+  ::setrlimit(RLIMIT_NOFILE, &old);
+  CHECK(failures == 0);
+  CHECK(cache.cached() <= 12);
 }
