@@ -8,8 +8,8 @@
 // output is therefore byte-identical at any thread count.
 // Memory: at most max(16, 4 * threads) batches (up to 64 files or 4 MiB each) of file
 // results are buffered; only records that matched something are kept past their
-// callback. Tested by evaluate_test.cc
-// and tests/e2e.
+// callback. Tested end to end by tests/e2e (byte-identical output at -j 1/2, damaged input),
+// tests/unit/stream (partitioned = eval) and evaluate_batches_test.cc (batching).
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // the VM, and keeps what must outlive the record: single-event alerts and the
 // record's contribution to each sequence rule (step mask, key, until, distinct
 // value). Records that match nothing leave no trace (no allocation).
-// Not thread-safe: one per worker thread. Tested through evaluate_test.cc.
+// Not thread-safe: one per worker thread. Tested through tests/e2e and tests/unit/stream.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 // (runtime/stream, one per partition): eventID dedup -> reorder buffer ->
 // sequence engine -> sequence alerts (VmRelations). Keeping one implementation
 // is what makes "partitioned = eval" a property of the code, not of a copy.
-// Not thread-safe. Tested through evaluate_test.cc and tests/unit/stream.
+// Not thread-safe. Tested through tests/e2e and tests/unit/stream.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // owning a SequenceEngine: relation conditions between steps, and the alert of a
 // sequence match (output fields with captures, evidence in time order).
 // Shared by evaluate() and the partition processor (runtime/stream) so that both
-// give byte-identical alerts. Not thread-safe. Tested through evaluate_test.cc
+// give byte-identical alerts. Not thread-safe. Tested through tests/e2e
 // and tests/unit/stream.
 #pragma once
 
