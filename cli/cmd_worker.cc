@@ -55,7 +55,7 @@ int run_worker(const WorkerArgs& args) {
   auto connection = dist_connect(args.dist, "sesrules worker " + args.id);
   if (!connection.ok()) {
     fmt::print(stderr, "sesrules worker {}: error: {}\n", args.id, connection.status().message());
-    return kExitInputError;
+    return kExitOutputError;
   }
   distributed::WorkerCounters c;
   std::uint64_t published = 0, duplicates = 0;
