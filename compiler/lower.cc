@@ -207,7 +207,9 @@ void lower_alert(ProgramBuilder& builder, const Module& module, const DetectionD
                  std::vector<DispatchRequest>& requests) {
   rule.kind = runtime::RuleKind::Single;
   std::vector<const Stmt*> when = statements(d.when);
-  rule.predicate_fn = lower_predicate(builder, module, when, rule.name, nullptr, d.name_span);
+  auto rule_index = static_cast<std::uint32_t>(builder.program().rules.size());
+  rule.predicate_fn = lower_dispatched(builder, module, when, rule.name, nullptr, d.name_span,
+                                       {rule_index, runtime::kWholeRule}, requests);
   for (std::size_t i = 0; i < d.by.size(); ++i) {
     rule.key_fns.push_back(lower_value_function(builder, module, *d.by[i], fmt::format("{}#key{}", rule.name, i), nullptr));
   }
@@ -216,8 +218,6 @@ void lower_alert(ProgramBuilder& builder, const Module& module, const DetectionD
     rule.outputs.push_back({o.name, lower_value_function(builder, module, *o.value,
                                                          fmt::format("{}#output.{}", rule.name, o.name), nullptr)});
   }
-  auto rule_index = static_cast<std::uint32_t>(builder.program().rules.size());
-  requests.push_back({{rule_index, runtime::kWholeRule}, dispatch_constraint(builder, module, when)});
 }
 
 }  // namespace
@@ -226,6 +226,18 @@ EventConstraint dispatch_constraint(const ProgramBuilder& builder, const Module&
                                     const std::vector<const Stmt*>& stmts) {
   if (!builder.options().optimize) return any_event();
   return event_constraint(stmts, ModuleFoldScope(builder.symbols(), module));
+}
+
+std::uint32_t lower_dispatched(ProgramBuilder& builder, const Module& module, const std::vector<const Stmt*>& stmts,
+                               std::string name, const SequenceScope* sequence, Span span,
+                               runtime::DispatchTarget target, std::vector<DispatchRequest>& requests) {
+  EventConstraint constraint = dispatch_constraint(builder, module, stmts);
+  std::vector<const Stmt*> checked = stmts;
+  if (builder.options().optimize) {
+    checked = without_dispatch_implied(stmts, constraint, ModuleFoldScope(builder.symbols(), module));
+  }
+  requests.push_back({target, std::move(constraint)});
+  return lower_predicate(builder, module, checked, std::move(name), sequence, span);
 }
 
 }  // namespace detail

@@ -118,6 +118,13 @@ std::uint32_t lower_predicate(ProgramBuilder& builder, const Module& module, con
 // The dispatch constraint of a body (any event when not optimizing).
 EventConstraint dispatch_constraint(const ProgramBuilder& builder, const Module& module,
                                     const std::vector<const Stmt*>& stmts);
+// lower.cc: the predicate of a dispatched body (rule, step, until) and its dispatch
+// request for `target`; when optimizing, the conditions dispatch guarantees are
+// not compiled (without_dispatch_implied), so the predicate is only valid on the
+// records the dispatch index routes to `target`.
+std::uint32_t lower_dispatched(ProgramBuilder& builder, const Module& module, const std::vector<const Stmt*>& stmts,
+                               std::string name, const SequenceScope* sequence, Span span,
+                               runtime::DispatchTarget target, std::vector<DispatchRequest>& requests);
 // lower.cc: a value function (key, output, distinct): `return expr`.
 std::uint32_t lower_value_function(ProgramBuilder& builder, const Module& module, const Expr& e, std::string name,
                                    const SequenceScope* sequence);

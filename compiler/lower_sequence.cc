@@ -88,18 +88,17 @@ void lower_sequence(ProgramBuilder& builder, const Module& module, const Detecti
     step.name = s.name;
     step.absent = s.absent;
     std::string base = fmt::format("{}#step.{}", rule.name, s.name);
-    step.local_fn = lower_predicate(builder, module, split.local, base, &scope, s.name_span);
+    step.local_fn = lower_dispatched(builder, module, split.local, base, &scope, s.name_span, {rule_index, k}, requests);
     if (!split.relation.empty()) {
       step.relation_fn = lower_predicate(builder, module, split.relation, base + ".relation", &scope, s.name_span);
     }
     rule.steps.push_back(std::move(step));
-    requests.push_back({{rule_index, k}, dispatch_constraint(builder, module, split.local)});
   }
   scope.current_step = 0xffffffffu;
   if (d.until) {
     std::vector<const Stmt*> until = statements(*d.until);
-    rule.until_fn = lower_predicate(builder, module, until, rule.name + "#until", &scope, d.until_span);
-    requests.push_back({{rule_index, runtime::kUntilStep}, dispatch_constraint(builder, module, until)});
+    rule.until_fn = lower_dispatched(builder, module, until, rule.name + "#until", &scope, d.until_span,
+                                     {rule_index, runtime::kUntilStep}, requests);
   }
   for (const OutputDecl& o : d.outputs) {
     rule.outputs.push_back({o.name, lower_value_function(builder, module, *o.value,

@@ -266,9 +266,33 @@ EventConstraint Analyzer::body(const std::vector<const Stmt*>& stmts, const Modu
   return out;
 }
 
+// Every pair of `dispatched` pins the fields `condition` tests to one of its values.
+bool implies(const EventConstraint& dispatched, const EventConstraint& condition) {
+  auto covered = [&](const EventPair& pair) {
+    return std::any_of(condition.begin(), condition.end(), [&](const EventPair& c) {
+      return (c.source.empty() || c.source == pair.source) && (c.name.empty() || c.name == pair.name) &&
+             (!c.source.empty() || !c.name.empty());
+    });
+  };
+  return !dispatched.empty() && std::all_of(dispatched.begin(), dispatched.end(), covered);
+}
+
 }  // namespace
 
 EventConstraint any_event() { return {EventPair{}}; }
+
+std::vector<const Stmt*> without_dispatch_implied(const std::vector<const Stmt*>& body,
+                                                  const EventConstraint& dispatched, const ModuleFoldScope& outer) {
+  ModuleFoldScope scope = outer;
+  for (const Stmt* s : body) hide_locals(*s, scope);
+  std::vector<const Stmt*> kept;
+  for (const Stmt* s : body) {
+    std::optional<EventConstraint> condition;
+    if (s->kind == StmtKind::Expr && s->expr) condition = field_condition(*s->expr, scope);
+    if (!condition || !implies(dispatched, *condition)) kept.push_back(s);
+  }
+  return kept;
+}
 
 EventConstraint event_constraint(const std::vector<const Stmt*>& body, const ModuleFoldScope& scope) {
   return Analyzer(scope.symbols()).body(body, scope, 0);

@@ -8,6 +8,9 @@
 //    input.eventName, through helpers (OR over definitions) and parameterized
 //    helpers called with constant arguments. Over-approximates: "" = any.
 //  - build_dispatch: Program::dispatch, atoms and prefilter_complete.
+//  - without_dispatch_implied: drops the top-level eventSource / eventName
+//    conditions a body's dispatch constraint already guarantees, since the
+//    runtime only runs a predicate on records its dispatch entries route to it.
 // Tested by tests/unit/compiler/optimize_test.cc and the disasm goldens (*.opt.out).
 #pragma once
 
@@ -78,6 +81,14 @@ using EventConstraint = std::vector<EventPair>;
 
 EventConstraint event_constraint(const std::vector<const Stmt*>& body, const ModuleFoldScope& scope);
 EventConstraint any_event();
+
+// `body` without its top-level `input.eventSource == c` / `input.eventName in s`
+// conditions (either operand order) that every pair of `dispatched` satisfies,
+// `dispatched` being the body's event_constraint: the dispatch index routes a
+// record to the body only when its exact source / name equals a pair's non-empty
+// one, so those conditions always hold there. Nothing is dropped for `any` pairs.
+std::vector<const Stmt*> without_dispatch_implied(const std::vector<const Stmt*>& body,
+                                                  const EventConstraint& dispatched, const ModuleFoldScope& scope);
 
 struct DispatchRequest {
   runtime::DispatchTarget target;

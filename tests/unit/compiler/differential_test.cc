@@ -253,6 +253,7 @@ TEST_CASE("tree evaluator and VM agree on generated rules x records") {
   auto loaded_optimized = testing::load_or_fail(optimized.program);
   auto loaded_plain = testing::load_or_fail(plain.program);
   runtime::Vm vm_optimized(loaded_optimized), vm_plain(loaded_plain);
+  runtime::DispatchIndex dispatch_optimized(optimized.program), dispatch_plain(plain.program);
   SymbolTable symbols(optimized.modules);
   int held = 0;
   for (const char* json : kRecords) {
@@ -267,8 +268,10 @@ TEST_CASE("tree evaluator and VM agree on generated rules x records") {
       Env env{&optimized.modules[0], {}};
       bool expected = tree.body(optimized.modules[0].detections[b].when, env);
       held += expected;
-      CHECK(vm_optimized.holds(optimized.program.rules[b].predicate_fn, record_optimized.view(), arena) == expected);
-      CHECK(vm_plain.holds(plain.program.rules[b].predicate_fn, record_plain.view(), arena) == expected);
+      auto rule_index = static_cast<std::uint32_t>(b);
+      CHECK(testing::rule_holds(vm_optimized, optimized.program, dispatch_optimized, rule_index, record_optimized,
+                                arena) == expected);
+      CHECK(testing::rule_holds(vm_plain, plain.program, dispatch_plain, rule_index, record_plain, arena) == expected);
     }
   }
   CHECK(held > 20);  // the sample is not trivially all-false

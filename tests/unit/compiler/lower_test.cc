@@ -9,6 +9,7 @@ namespace sesrules::compiler {
 namespace {
 using testing::compile_texts;
 using testing::load_or_fail;
+using testing::rule_holds;
 using testing::TestRecord;
 
 constexpr const char* kHelpers = R"(package t
@@ -111,7 +112,8 @@ TEST_CASE("single-rule conditions on a sample record") {
       const runtime::Rule& rule = compiled.program.rules.at(0);
       CHECK(rule.name == "t.r");
       INFO(runtime::disassemble(compiled.program));
-      CHECK(vm.holds(rule.predicate_fn, record.view(), arena) == c.holds);
+      runtime::DispatchIndex dispatch(compiled.program);
+      CHECK(rule_holds(vm, compiled.program, dispatch, 0, record, arena) == c.holds);
     }
   }
 }

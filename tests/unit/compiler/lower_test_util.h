@@ -13,6 +13,7 @@
 
 #include "compiler/lower.h"
 #include "compiler/parse.h"
+#include "runtime/dispatch.h"
 #include "runtime/loaded_program.h"
 #include "runtime/vm.h"
 #include "test_util.h"
@@ -111,6 +112,22 @@ class TestRecord {
   std::vector<runtime::Value> values_;
   runtime::RecordView view_;
 };
+
+// Whether single rule `rule` holds on `record` as the runtime decides it: only
+// records the dispatch index routes to the rule run its predicate, which (when
+// optimized) omits the eventSource / eventName conditions dispatch guarantees.
+inline bool rule_holds(runtime::Vm& vm, const runtime::Program& program, const runtime::DispatchIndex& index,
+                       std::uint32_t rule, const TestRecord& record, runtime::Arena& arena) {
+  auto text = [&](std::uint32_t slot) {
+    const runtime::Value& v = record.field(slot);
+    return v.kind == runtime::Kind::String ? v.str() : std::string_view();
+  };
+  bool routed = false;
+  for (const runtime::DispatchTarget& t : index.candidates(text(runtime::kSlotEventSource), text(runtime::kSlotEventName))) {
+    routed = routed || (t.rule == rule && t.step == runtime::kWholeRule);
+  }
+  return routed && vm.holds(program.rules[rule].predicate_fn, record.view(), arena);
+}
 
 inline std::uint32_t rule_index(const runtime::Program& p, const std::string& name) {
   for (std::uint32_t i = 0; i < p.rules.size(); ++i) {

@@ -70,6 +70,42 @@ TEST_CASE("dispatch constraints from conditions and helpers") {
   }
 }
 
+// Loads of eventSource / eventName left in rule 0's predicate (helpers not counted).
+int event_field_loads(const runtime::Program& p) {
+  const runtime::Function& fn = p.functions[p.rules.at(0).predicate_fn];
+  int loads = 0;
+  for (std::uint32_t pc = fn.entry; pc < fn.entry + fn.length; ++pc) {
+    const runtime::Instr& in = p.code[pc];
+    loads += in.op == runtime::Op::LoadField && (in.a == runtime::kSlotEventSource || in.a == runtime::kSlotEventName);
+  }
+  return loads;
+}
+
+TEST_CASE("conditions the dispatch entry guarantees are not compiled") {
+  struct Case { const char* when; int loads; int plain_loads; };
+  const Case cases[] = {
+      {"input.eventSource == \"ses.amazonaws.com\"\n input.eventName == \"GetAccount\"", 0, 2},
+      {"\"GetAccount\" == input.eventName", 0, 1},
+      {"input.eventName in calls", 0, 1},
+      {"input.eventName in calls\n input.eventName == \"GetAccount\"", 0, 2},
+      {"ses_call\n input.eventName == \"A\"", 0, 1},
+      {"either\n input.eventName == \"A\"", 0, 1},
+      {"input.eventName in calls\n startswith(input.eventSource, \"s\")", 1, 2},
+      {"input.eventName == \"\"", 1, 1},                 // "" dispatches as any name
+      {"not input.eventName == \"A\"", 1, 1},
+      {"x := \"A\"\n input.eventName == x", 1, 1},      // a local, not a constant
+      {"ses_api({\"X\"})\n input.eventName == \"Y\"", 1, 1},  // never dispatched: left as is
+  };
+  for (const Case& c : cases) {
+    std::string when = c.when;
+    CAPTURE(when);
+    std::string text = std::string(kPrelude) + "alert r {\n meta { title: \"t\" severity: low description: \"d\" }\n when {\n " +
+                       c.when + "\n }\n}\n";
+    CHECK(event_field_loads(compile_texts({text}).program) == c.loads);
+    CHECK(event_field_loads(compile_texts({text}, false).program) == c.plain_loads);
+  }
+}
+
 TEST_CASE("atoms prefer event names and fall back to sources") {
   runtime::Program p = compile_texts({std::string(kPrelude) + R"(
 alert a {
