@@ -9,6 +9,7 @@
 #include "compiler/grammar.h"
 #include "compiler/grammar_errors.h"
 #include "compiler/parse_convert.h"
+#include "compiler/parse_tree.h"
 
 namespace sesrules::compiler {
 namespace {
@@ -159,16 +160,16 @@ std::uint32_t skip_space(std::string_view text, std::uint32_t at) {
   return at;
 }
 
-// Parses Rule at `at`; returns the tree and advances `at`, or reports and
-// returns null (then `at` is unchanged).
+// Parses Rule at `at` into `tree`; returns the root and advances `at`, or
+// reports and returns null (then `at` is unchanged).
 template <typename Rule>
-std::unique_ptr<detail::Node> parse_piece(const SourceFile& file, std::uint32_t file_index, std::uint32_t& at,
-                                          Diagnostics& diagnostics) {
+const detail::Node* parse_piece(const SourceFile& file, std::uint32_t file_index, std::uint32_t& at,
+                                detail::TreeState& tree, Diagnostics& diagnostics) {
   const std::string& text = file.text();
   Input in(text.data() + at, text.data() + text.size(), file.path().c_str());
   g::SyntaxState state{text.data(), {}};
   try {
-    auto root = pegtl::parse_tree::parse<Rule, detail::Node, Selector, pegtl::nothing, g::error_control>(in, state);
+    const detail::Node* root = detail::parse_tree<Rule, Selector>(in, state, tree);
     if (root) at = static_cast<std::uint32_t>(in.current() - text.data());
     return root;
   } catch (const g::SyntaxError& error) {
@@ -179,6 +180,21 @@ std::unique_ptr<detail::Node> parse_piece(const SourceFile& file, std::uint32_t 
 
 }  // namespace
 
+namespace detail {
+
+bool is_reserved_word(std::string_view word) {
+  static constexpr std::string_view kKeywords[] = {
+      "package", "import",   "as",     "default", "alert",    "sequence", "meta",  "when",  "output",
+      "by",      "within",   "ordered", "unordered", "at_least", "threshold", "step", "absent", "until",
+      "suppress", "some",    "every",  "in",      "not",      "input",    "true",  "false", "null"};
+  for (std::string_view keyword : kKeywords) {
+    if (keyword.size() == word.size() && keyword == word) return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_index, Diagnostics& diagnostics) {
   if (!check_nesting(file, file_index, diagnostics)) return std::nullopt;
   Module module;
@@ -188,7 +204,8 @@ std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_in
   std::string_view text = file.text();
   std::uint32_t at = 0;
   bool header_ok = false;
-  if (auto header = parse_piece<g::header>(file, file_index, at, diagnostics)) {
+  detail::TreeState tree;
+  if (auto header = parse_piece<g::header>(file, file_index, at, tree, diagnostics)) {
     header_ok = true;
     for (const auto& child : header->children) {
       if (child->is_type<g::package_decl>()) converter.package(*child, module);
@@ -199,7 +216,7 @@ std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_in
   }
   while ((at = skip_space(text, at)) < text.size() && !diagnostics.limit_reached()) {
     std::uint32_t item_begin = at;
-    auto item = parse_piece<g::item>(file, file_index, at, diagnostics);
+    auto item = parse_piece<g::item>(file, file_index, at, tree, diagnostics);
     if (!item) {
       at = next_item_start(text, item_begin);
       continue;

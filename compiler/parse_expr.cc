@@ -13,8 +13,8 @@ namespace sesrules::compiler::detail {
 namespace g = grammar;
 
 Span Converter::span(const Node& node) const {
-  return Span{file_, static_cast<std::uint32_t>(node.m_begin.data - text_begin_),
-              static_cast<std::uint32_t>(node.m_end.data - text_begin_)};
+  return Span{file_, static_cast<std::uint32_t>(node.begin() - text_begin_),
+              static_cast<std::uint32_t>(node.end() - text_begin_)};
 }
 
 void Converter::error(DiagCode code, Span at, std::string message, std::string label) {
