@@ -77,31 +77,32 @@ class Node {
 // Per-parse builder state. Nodes live in `arena` until clear().
 class TreeState {
  public:
+  TreeState() { frames_.resize(256); }
+
   // The selected nodes completed so far whose parent is still open.
   std::vector<Node*> pending;
-  // pending.size() when each open rule started (and its start for selected rules).
-  struct Frame {
-    std::uint32_t mark;
-    const char* begin;
-  };
-  std::vector<Frame> frames;
 
-  void open(const char* begin) { frames.push_back(Frame{static_cast<std::uint32_t>(pending.size()), begin}); }
-  void drop() {
-    pending.resize(frames.back().mark);
-    frames.pop_back();
+  // A rule starts: remember how many nodes were pending (and where it began).
+  // Called for nearly every rule attempt, so kept to a store and an increment.
+  [[gnu::always_inline]] void open(const char* begin) {
+    if (depth_ == frames_.size()) frames_.resize(frames_.size() * 2);
+    frames_[depth_++] = Frame{static_cast<std::uint32_t>(pending.size()), begin};
   }
+  // An unselected rule succeeded: its nodes now belong to the enclosing rule.
+  [[gnu::always_inline]] void keep() { --depth_; }
+  // A rule failed: drop what it produced.
+  [[gnu::always_inline]] void drop() { pending.resize(frames_[--depth_].mark); }
+  // A selected rule succeeded: it becomes one node holding what it produced.
   template <typename Rule>
   void close(const char* end) {
-    Frame frame = frames.back();
-    frames.pop_back();
+    const Frame& frame = frames_[--depth_];
     pending.push_back(make(&rule_tag<Rule>, frame.begin, end, frame.mark));
   }
   // The root: all nodes completed at the top level.
   Node* root(const char* begin, const char* end) { return make(nullptr, begin, end, 0); }
   void clear() {
     pending.clear();
-    frames.clear();
+    depth_ = 0;
     arena_.release();
   }
 
@@ -119,6 +120,12 @@ class TreeState {
     return new (memory) Node(type, begin, end, Children(children, count));
   }
 
+  struct Frame {
+    std::uint32_t mark;
+    const char* begin;
+  };
+  std::vector<Frame> frames_;
+  std::size_t depth_ = 0;
   std::pmr::monotonic_buffer_resource arena_;
 };
 
@@ -165,7 +172,7 @@ struct make_control {
       if constexpr (selected<Rule>) {
         tree.close<Rule>(in.current());
       } else if constexpr (!leaf<Rule>) {
-        tree.frames.pop_back();  // its nodes now belong to the enclosing rule
+        tree.keep();
       }
       if constexpr (selected<Rule> || leaf<Rule>) base::success(in, syntax);
     }
