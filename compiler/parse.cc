@@ -4,6 +4,7 @@
 // Tested by parse_test.cc and the tests/golden/diag syntax cases.
 #include "compiler/parse.h"
 
+#include <array>
 #include <cctype>
 
 #include "compiler/grammar.h"
@@ -83,19 +84,45 @@ void report(const grammar::SyntaxError& error, const SourceFile& file, std::uint
   diagnostics.add(std::move(d));
 }
 
+// A set of bytes, for skipping runs of bytes a scan does not care about.
+struct ByteSet {
+  std::array<bool, 256> member{};
+  constexpr explicit ByteSet(std::string_view bytes) {
+    for (char c : bytes) member[static_cast<unsigned char>(c)] = true;
+  }
+  bool contains(char c) const { return member[static_cast<unsigned char>(c)]; }
+};
+
+// The index of the next byte after `i` that is in `stop` (or the end).
+std::uint32_t skip_to_next(const std::string& text, std::uint32_t i, const ByteSet& stop) {
+  while (i + 1 < text.size() && !stop.contains(text[i + 1])) ++i;
+  return i;
+}
+
+// From an opening quote at `i`: the index of its closing quote, of the end of
+// the line, or of the end of the text. A backslash skips the next byte.
+std::uint32_t skip_string(const std::string& text, std::uint32_t i) {
+  char quote = text[i];
+  for (++i; i < text.size() && text[i] != quote && text[i] != '\n'; ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;
+  }
+  return i;
+}
+
 // Brackets nest through recursive grammar rules, so refuse deep nesting before
 // parsing (E105) instead of risking the stack. Strings and comments are skipped.
 bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics& diagnostics) {
+  static constexpr ByteSet kSpecial("#\"`([{)]}");
   const std::string& text = file.text();
   std::uint32_t depth = 0;
   for (std::uint32_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '#') {
+    if (!kSpecial.contains(c)) {
+      i = skip_to_next(text, i, kSpecial);
+    } else if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
     } else if (c == '"' || c == '`') {
-      for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;
-      }
+      i = skip_string(text, i);
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > kMaxNesting) {
         diagnostics.add(Diagnostic::make(DiagCode::E105, Span{file_index, i, i + 1},
@@ -104,7 +131,7 @@ bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics
                                          "too deep"));
         return false;
       }
-    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+    } else if (depth > 0) {  // a closing bracket
       --depth;
     }
   }
@@ -112,6 +139,7 @@ bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics
 }
 
 std::vector<Comment> collect_comments(const SourceFile& file, std::uint32_t file_index) {
+  static constexpr ByteSet kSpecial("\n#\"`");
   std::vector<Comment> comments;
   const std::string& text = file.text();
   bool code_on_line = false;
@@ -128,12 +156,11 @@ std::vector<Comment> collect_comments(const SourceFile& file, std::uint32_t file
       code_on_line = false;
     } else if (c == '"' || c == '`') {
       code_on_line = true;
-      for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;
-      }
+      i = skip_string(text, i);
       if (i < text.size() && text[i] == '\n') code_on_line = false;
     } else if (c != ' ' && c != '\t' && c != '\r') {
       code_on_line = true;
+      i = skip_to_next(text, i, kSpecial);  // nothing before the next special byte changes the state
     }
   }
   return comments;
@@ -188,7 +215,7 @@ bool is_reserved_word(std::string_view word) {
       "by",      "within",   "ordered", "unordered", "at_least", "threshold", "step", "absent", "until",
       "suppress", "some",    "every",  "in",      "not",      "input",    "true",  "false", "null"};
   for (std::string_view keyword : kKeywords) {
-    if (keyword.size() == word.size() && keyword == word) return true;
+    if (keyword.size() == word.size() && keyword[0] == word[0] && keyword == word) return true;
   }
   return false;
 }

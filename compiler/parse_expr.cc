@@ -1,6 +1,7 @@
 // parse stage, expressions and statements: parse-tree nodes -> Expr / Stmt.
 // Postfix chains are built iteratively and limited to kMaxNesting links so that
 // later recursive passes (and ~Expr) stay within the stack. Tested by parse_test.cc.
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -54,7 +55,10 @@ bool unescape_string(std::string_view body, std::string& out) {
   out.reserve(body.size());
   for (std::size_t i = 0; i < body.size(); ++i) {
     if (body[i] != '\\') {
-      out += body[i];
+      // Copy the run up to the next escape at once: most strings have none.
+      std::size_t run_end = std::min(body.find('\\', i), body.size());
+      out.append(body.data() + i, run_end - i);
+      i = run_end - 1;
       continue;
     }
     if (++i == body.size()) return false;

@@ -10,7 +10,9 @@
 // lookup instead of trying each keyword in turn. Tested by parse_test.cc.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <memory_resource>
 #include <stdexcept>
 #include <string_view>
@@ -77,7 +79,7 @@ class Node {
 // Per-parse builder state. Nodes live in `arena` until clear().
 class TreeState {
  public:
-  TreeState() { frames_.resize(256); }
+  TreeState() : initial_(new std::byte[kInitialArena]), arena_(initial_.get(), kInitialArena) { frames_.resize(256); }
 
   // The selected nodes completed so far whose parent is still open.
   std::vector<Node*> pending;
@@ -126,6 +128,10 @@ class TreeState {
   };
   std::vector<Frame> frames_;
   std::size_t depth_ = 0;
+  // One item's tree normally fits, so release() after each item returns to
+  // this buffer instead of freeing and reallocating growing blocks.
+  static constexpr std::size_t kInitialArena = 64 * 1024;
+  std::unique_ptr<std::byte[]> initial_;
   std::pmr::monotonic_buffer_resource arena_;
 };
 
