@@ -76,7 +76,7 @@ class Node {
   const char* end_;
 };
 
-// Per-parse builder state. Nodes live in `arena` until clear().
+// Per-parse builder state. Nodes live in `arena_` until clear().
 class TreeState {
  public:
   TreeState() : initial_(new std::byte[kInitialArena]), arena_(initial_.get(), kInitialArena) { frames_.resize(256); }
@@ -167,7 +167,9 @@ struct make_control {
 
     // As in PEGTL's builder, the grammar's own hooks (bracket openers) run for
     // selected rules and for leaves, not for unselected rules with selected
-    // descendants.
+    // descendants. Diagnostics depend on it: the unselected openers (meta,
+    // output, steps and detection bodies) push no position, so their missing
+    // `}` is reported without one, exactly as before this builder existed.
     template <typename Input>
     static void start(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
       if constexpr (selected<Rule> || leaf<Rule>) base::start(in, syntax);
