@@ -61,7 +61,7 @@ std::shared_ptr<const runtime::LoadedProgram> load_program(const ProgramRequest&
     return nullptr;
   }
   compiler::CompileInput input;
-  input.files = sources.files;
+  input.files = std::move(sources.files);
   input.optimize = request.optimize;
   compiler::CompileResult result = compiler::compile(std::move(input));
   compiler::Diagnostics shown;
@@ -69,7 +69,7 @@ std::shared_ptr<const runtime::LoadedProgram> load_program(const ProgramRequest&
     if (request.show_warnings || d.severity == compiler::Severity::Error) shown.add(d);
   }
   if (!shown.items().empty()) {
-    print_diagnostics(shown, sources.files, DiagnosticFormat::Text, request.color);
+    print_diagnostics(shown, result.files, DiagnosticFormat::Text, request.color);
   }
   if (!result.program) {
     fmt::print(stderr, "sesrules: rules did not compile ({} errors)\n", result.diagnostics.error_count());

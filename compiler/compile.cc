@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <utility>
 
 #include "compiler/lower.h"
 #include "compiler/parse.h"
@@ -60,7 +61,7 @@ const Stage kStages[] = {
 
 CompileResult compile(CompileInput input) {
   CompileResult result;
-  result.files = input.files;
+  result.files = std::move(input.files);  // CompileInput is taken by value: no copy of the texts
   Context context{input, result, std::nullopt, false};
   for (const Stage& stage : kStages) {
     StageTiming timing{stage.name, 0, false};

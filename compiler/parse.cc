@@ -4,11 +4,13 @@
 // Tested by parse_test.cc and the tests/golden/diag syntax cases.
 #include "compiler/parse.h"
 
+#include <array>
 #include <cctype>
 
 #include "compiler/grammar.h"
 #include "compiler/grammar_errors.h"
 #include "compiler/parse_convert.h"
+#include "compiler/parse_tree.h"
 
 namespace sesrules::compiler {
 namespace {
@@ -82,19 +84,45 @@ void report(const grammar::SyntaxError& error, const SourceFile& file, std::uint
   diagnostics.add(std::move(d));
 }
 
+// A set of bytes, for skipping runs of bytes a scan does not care about.
+struct ByteSet {
+  std::array<bool, 256> member{};
+  constexpr explicit ByteSet(std::string_view bytes) {
+    for (char c : bytes) member[static_cast<unsigned char>(c)] = true;
+  }
+  bool contains(char c) const { return member[static_cast<unsigned char>(c)]; }
+};
+
+// The index of the next byte after `i` that is in `stop` (or the end).
+std::uint32_t skip_to_next(const std::string& text, std::uint32_t i, const ByteSet& stop) {
+  while (i + 1 < text.size() && !stop.contains(text[i + 1])) ++i;
+  return i;
+}
+
+// From an opening quote at `i`: the index of its closing quote, of the end of
+// the line, or of the end of the text. A backslash skips the next byte.
+std::uint32_t skip_string(const std::string& text, std::uint32_t i) {
+  char quote = text[i];
+  for (++i; i < text.size() && text[i] != quote && text[i] != '\n'; ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;
+  }
+  return i;
+}
+
 // Brackets nest through recursive grammar rules, so refuse deep nesting before
 // parsing (E105) instead of risking the stack. Strings and comments are skipped.
 bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics& diagnostics) {
+  static constexpr ByteSet kSpecial("#\"`([{)]}");
   const std::string& text = file.text();
   std::uint32_t depth = 0;
   for (std::uint32_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (c == '#') {
+    if (!kSpecial.contains(c)) {
+      i = skip_to_next(text, i, kSpecial);
+    } else if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
     } else if (c == '"' || c == '`') {
-      for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;
-      }
+      i = skip_string(text, i);
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > kMaxNesting) {
         diagnostics.add(Diagnostic::make(DiagCode::E105, Span{file_index, i, i + 1},
@@ -103,7 +131,7 @@ bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics
                                          "too deep"));
         return false;
       }
-    } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+    } else if (depth > 0) {  // a closing bracket
       --depth;
     }
   }
@@ -111,6 +139,7 @@ bool check_nesting(const SourceFile& file, std::uint32_t file_index, Diagnostics
 }
 
 std::vector<Comment> collect_comments(const SourceFile& file, std::uint32_t file_index) {
+  static constexpr ByteSet kSpecial("\n#\"`");
   std::vector<Comment> comments;
   const std::string& text = file.text();
   bool code_on_line = false;
@@ -127,12 +156,11 @@ std::vector<Comment> collect_comments(const SourceFile& file, std::uint32_t file
       code_on_line = false;
     } else if (c == '"' || c == '`') {
       code_on_line = true;
-      for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i) {
-        if (c == '"' && text[i] == '\\') ++i;
-      }
+      i = skip_string(text, i);
       if (i < text.size() && text[i] == '\n') code_on_line = false;
     } else if (c != ' ' && c != '\t' && c != '\r') {
       code_on_line = true;
+      i = skip_to_next(text, i, kSpecial);  // nothing before the next special byte changes the state
     }
   }
   return comments;
@@ -159,16 +187,16 @@ std::uint32_t skip_space(std::string_view text, std::uint32_t at) {
   return at;
 }
 
-// Parses Rule at `at`; returns the tree and advances `at`, or reports and
-// returns null (then `at` is unchanged).
+// Parses Rule at `at` into `tree`; returns the root and advances `at`, or
+// reports and returns null (then `at` is unchanged).
 template <typename Rule>
-std::unique_ptr<detail::Node> parse_piece(const SourceFile& file, std::uint32_t file_index, std::uint32_t& at,
-                                          Diagnostics& diagnostics) {
+const detail::Node* parse_piece(const SourceFile& file, std::uint32_t file_index, std::uint32_t& at,
+                                detail::TreeState& tree, Diagnostics& diagnostics) {
   const std::string& text = file.text();
   Input in(text.data() + at, text.data() + text.size(), file.path().c_str());
   g::SyntaxState state{text.data(), {}};
   try {
-    auto root = pegtl::parse_tree::parse<Rule, detail::Node, Selector, pegtl::nothing, g::error_control>(in, state);
+    const detail::Node* root = detail::parse_tree<Rule, Selector>(in, state, tree);
     if (root) at = static_cast<std::uint32_t>(in.current() - text.data());
     return root;
   } catch (const g::SyntaxError& error) {
@@ -179,6 +207,21 @@ std::unique_ptr<detail::Node> parse_piece(const SourceFile& file, std::uint32_t 
 
 }  // namespace
 
+namespace detail {
+
+bool is_reserved_word(std::string_view word) {
+  static constexpr std::string_view kKeywords[] = {
+      "package", "import",   "as",     "default", "alert",    "sequence", "meta",  "when",  "output",
+      "by",      "within",   "ordered", "unordered", "at_least", "threshold", "step", "absent", "until",
+      "suppress", "some",    "every",  "in",      "not",      "input",    "true",  "false", "null"};
+  for (std::string_view keyword : kKeywords) {
+    if (keyword.size() == word.size() && keyword[0] == word[0] && keyword == word) return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
 std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_index, Diagnostics& diagnostics) {
   if (!check_nesting(file, file_index, diagnostics)) return std::nullopt;
   Module module;
@@ -188,7 +231,8 @@ std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_in
   std::string_view text = file.text();
   std::uint32_t at = 0;
   bool header_ok = false;
-  if (auto header = parse_piece<g::header>(file, file_index, at, diagnostics)) {
+  detail::TreeState tree;
+  if (auto header = parse_piece<g::header>(file, file_index, at, tree, diagnostics)) {
     header_ok = true;
     for (const auto& child : header->children) {
       if (child->is_type<g::package_decl>()) converter.package(*child, module);
@@ -199,7 +243,7 @@ std::optional<Module> parse_module(const SourceFile& file, std::uint32_t file_in
   }
   while ((at = skip_space(text, at)) < text.size() && !diagnostics.limit_reached()) {
     std::uint32_t item_begin = at;
-    auto item = parse_piece<g::item>(file, file_index, at, diagnostics);
+    auto item = parse_piece<g::item>(file, file_index, at, tree, diagnostics);
     if (!item) {
       at = next_item_start(text, item_begin);
       continue;

@@ -11,14 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include <tao/pegtl/contrib/parse_tree.hpp>
-
 #include "compiler/ast.h"
 #include "compiler/diagnostics.h"
+#include "compiler/parse_tree.h"
 
 namespace sesrules::compiler::detail {
-
-using Node = tao::pegtl::parse_tree::node;
 
 class Converter {
  public:

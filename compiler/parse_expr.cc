@@ -1,6 +1,7 @@
 // parse stage, expressions and statements: parse-tree nodes -> Expr / Stmt.
 // Postfix chains are built iteratively and limited to kMaxNesting links so that
 // later recursive passes (and ~Expr) stay within the stack. Tested by parse_test.cc.
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -13,8 +14,8 @@ namespace sesrules::compiler::detail {
 namespace g = grammar;
 
 Span Converter::span(const Node& node) const {
-  return Span{file_, static_cast<std::uint32_t>(node.m_begin.data - text_begin_),
-              static_cast<std::uint32_t>(node.m_end.data - text_begin_)};
+  return Span{file_, static_cast<std::uint32_t>(node.begin() - text_begin_),
+              static_cast<std::uint32_t>(node.end() - text_begin_)};
 }
 
 void Converter::error(DiagCode code, Span at, std::string message, std::string label) {
@@ -54,7 +55,10 @@ bool unescape_string(std::string_view body, std::string& out) {
   out.reserve(body.size());
   for (std::size_t i = 0; i < body.size(); ++i) {
     if (body[i] != '\\') {
-      out += body[i];
+      // Copy the run up to the next escape at once: most strings have none.
+      std::size_t run_end = std::min(body.find('\\', i), body.size());
+      out.append(body.data() + i, run_end - i);
+      i = run_end - 1;
       continue;
     }
     if (++i == body.size()) return false;

@@ -5,6 +5,10 @@
 // Tested by resolve_test.cc.
 #include "compiler/resolve.h"
 
+#include <map>
+#include <string_view>
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace sesrules::compiler {
@@ -118,14 +122,14 @@ class PackageBuilder {
   }
 
   void add_detection(Package& package, const DetectionDecl& d) {
-    for (const DetectionDecl* other : package.detections) {
-      if (other->name == d.name) {
-        diagnostics_.add(Diagnostic::make(DiagCode::E202, d.name_span,
-                                          fmt::format("detection `{}.{}` is declared twice", package.name, d.name),
-                                          "declared again here")
-                             .with_secondary(other->name_span, "first declared here"));
-        return;
-      }
+    auto [it, inserted] = detection_names_.try_emplace(NameKey(package.name, d.name), &d);
+    if (!inserted) {
+      const DetectionDecl& other = *it->second;
+      diagnostics_.add(Diagnostic::make(DiagCode::E202, d.name_span,
+                                        fmt::format("detection `{}.{}` is declared twice", package.name, d.name),
+                                        "declared again here")
+                           .with_secondary(other.name_span, "first declared here"));
+      return;
     }
     package.detections.push_back(&d);
   }
@@ -156,6 +160,10 @@ class PackageBuilder {
 
   Resolution& resolution_;
   Diagnostics& diagnostics_;
+  // (package, detection name) -> first declaration, for E202 without a
+  // quadratic scan of the package's detections.
+  using NameKey = std::pair<std::string_view, std::string_view>;
+  std::map<NameKey, const DetectionDecl*> detection_names_;
 };
 
 void check_imports(const Module& module, const Resolution& resolution, Diagnostics& diagnostics) {

@@ -11,6 +11,7 @@
 #include "compiler/format.h"
 #include "compiler/grammar.h"
 #include "compiler/parse.h"
+#include "compiler/parse_tree.h"
 #include "test_util.h"
 
 namespace sesrules::compiler {
@@ -35,6 +36,31 @@ std::string first_message(const Parsed& p) {
 
 TEST_CASE("grammar has no analysis issues") {
   CHECK(tao::pegtl::analyze<grammar::file>() == 0);
+}
+
+// The parse-tree control matches grammar::reserved with detail::is_reserved_word;
+// both must accept exactly the same words.
+TEST_CASE("fast keyword check agrees with grammar::reserved") {
+  namespace pegtl = tao::pegtl;
+  const char* words[] = {"package", "import", "as", "default", "alert", "sequence", "meta", "when", "output", "by",
+                         "within", "ordered", "unordered", "at_least", "threshold", "step", "absent", "until",
+                         "suppress", "some", "every", "in", "not", "input", "true", "false", "null", "count",
+                         "distinct", "asx", "a", "in_", "input2", "nul", "nulls", "True", "_in", "eventName", "x"};
+  int reserved = 0;
+  for (std::string_view word : words) {
+    pegtl::memory_input in(word.data(), word.size(), "");
+    bool grammar_says = pegtl::parse<pegtl::seq<grammar::reserved, pegtl::eof>>(in);
+    CHECK_MESSAGE(detail::is_reserved_word(word) == grammar_says, word);
+    reserved += grammar_says ? 1 : 0;
+  }
+  CHECK(reserved == 27);
+}
+
+TEST_CASE("keywords are names only when followed by identifier characters") {
+  Parsed ok = parse_text("package t\nalert x {\n  when { input.asx == in_1; not nulls in [truex] }\n}\n");
+  CHECK(ok.diagnostics.items().empty());
+  CHECK(codes(parse_text("package t\nalert in {}\n").diagnostics) == "E108");
+  CHECK(codes(parse_text("package t\nalert input2 {}\n").diagnostics).empty());
 }
 
 TEST_CASE("builtins table lookup") {

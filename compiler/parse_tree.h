@@ -1,0 +1,234 @@
+// Internal to parse: a parse-tree builder for PEGTL that keeps the shape of
+// tao::pegtl::parse_tree (same selected rules, same children, same control
+// hooks called for the same rules) but allocates nothing per rule attempt.
+// PEGTL's builder allocated a node for every attempted rule that has selected
+// descendants, including every failed `sor` alternative; that was most of the
+// compile time of large rule files. Here a rule attempt only pushes a mark on
+// a stack: a selected rule that succeeds takes the nodes pushed since its mark
+// as its children and becomes one node in an arena that lives until the item
+// has been converted. Also matches `reserved` with one identifier scan and a
+// lookup instead of trying each keyword in turn. Tested by parse_test.cc.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <memory_resource>
+#include <stdexcept>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include "compiler/grammar.h"
+#include "compiler/grammar_errors.h"
+
+namespace sesrules::compiler::detail {
+
+// One identity per grammar rule, compared by address.
+template <typename Rule>
+inline constexpr char rule_tag = 0;
+
+class Node;
+
+// The children of a node: a read-only array in the tree's arena.
+class Children {
+ public:
+  Children() = default;
+  Children(Node* const* data, std::size_t size) : data_(data), size_(size) {}
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Node* const* begin() const { return data_; }
+  Node* const* end() const { return data_ + size_; }
+  Node* operator[](std::size_t i) const { return data_[i]; }
+  Node* front() const { return data_[0]; }
+  Node* back() const { return data_[size_ - 1]; }
+  Node* at(std::size_t i) const {
+    if (i >= size_) throw std::out_of_range("parse tree child index");
+    return data_[i];
+  }
+
+ private:
+  Node* const* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+class Node {
+ public:
+  Node(const void* type, const char* begin, const char* end, Children children)
+      : children(children), type_(type), begin_(begin), end_(end) {}
+
+  template <typename Rule>
+  bool is_type() const {
+    return type_ == &rule_tag<Rule>;
+  }
+  std::string_view string_view() const { return {begin_, static_cast<std::size_t>(end_ - begin_)}; }
+  const char* begin() const { return begin_; }
+  const char* end() const { return end_; }
+
+  Children children;
+
+ private:
+  const void* type_;
+  const char* begin_;
+  const char* end_;
+};
+
+// Per-parse builder state. Nodes live in `arena_` until clear().
+class TreeState {
+ public:
+  TreeState() : initial_(new std::byte[kInitialArena]), arena_(initial_.get(), kInitialArena) { frames_.resize(256); }
+
+  // The selected nodes completed so far whose parent is still open.
+  std::vector<Node*> pending;
+
+  // A rule starts: remember how many nodes were pending (and where it began).
+  // Called for nearly every rule attempt, so kept to a store and an increment.
+  [[gnu::always_inline]] void open(const char* begin) {
+    if (depth_ == frames_.size()) frames_.resize(frames_.size() * 2);
+    frames_[depth_++] = Frame{static_cast<std::uint32_t>(pending.size()), begin};
+  }
+  // An unselected rule succeeded: its nodes now belong to the enclosing rule.
+  [[gnu::always_inline]] void keep() { --depth_; }
+  // A rule failed: drop what it produced.
+  [[gnu::always_inline]] void drop() { pending.resize(frames_[--depth_].mark); }
+  // A selected rule succeeded: it becomes one node holding what it produced.
+  template <typename Rule>
+  void close(const char* end) {
+    const Frame& frame = frames_[--depth_];
+    pending.push_back(make(&rule_tag<Rule>, frame.begin, end, frame.mark));
+  }
+  // The root: all nodes completed at the top level.
+  Node* root(const char* begin, const char* end) { return make(nullptr, begin, end, 0); }
+  void clear() {
+    pending.clear();
+    depth_ = 0;
+    arena_.release();
+  }
+
+ private:
+  // A node whose children are pending[mark..], which it takes.
+  Node* make(const void* type, const char* begin, const char* end, std::uint32_t mark) {
+    std::size_t count = pending.size() - mark;
+    Node** children = nullptr;
+    if (count > 0) {
+      children = static_cast<Node**>(arena_.allocate(count * sizeof(Node*), alignof(Node*)));
+      for (std::size_t i = 0; i < count; ++i) children[i] = pending[mark + i];
+      pending.resize(mark);
+    }
+    void* memory = arena_.allocate(sizeof(Node), alignof(Node));
+    return new (memory) Node(type, begin, end, Children(children, count));
+  }
+
+  struct Frame {
+    std::uint32_t mark;
+    const char* begin;
+  };
+  std::vector<Frame> frames_;
+  std::size_t depth_ = 0;
+  // One item's tree normally fits, so release() after each item returns to
+  // this buffer instead of freeing and reallocating growing blocks.
+  static constexpr std::size_t kInitialArena = 64 * 1024;
+  std::unique_ptr<std::byte[]> initial_;
+  std::pmr::monotonic_buffer_resource arena_;
+};
+
+static_assert(std::is_trivially_destructible_v<Node>, "arena nodes are never destroyed");
+
+inline bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// True if `word` is one of grammar::reserved's keywords.
+bool is_reserved_word(std::string_view word);
+
+namespace tree {
+
+namespace pegtl = tao::pegtl;
+namespace internal = pegtl::parse_tree::internal;
+
+// Same classification as pegtl::parse_tree::internal::make_control: selected
+// rules become nodes; rules with selected descendants (within 8 levels) only
+// get a mark; the rest are left to the plain control.
+template <template <typename...> class Selector>
+struct make_control {
+  template <typename Rule>
+  static constexpr bool selected = internal::is_selected_node<Rule, Selector>;
+  template <typename Rule>
+  static constexpr bool leaf = internal::is_leaf<8, typename Rule::subs_t, Selector>;
+
+  template <typename Rule>
+  struct type : grammar::error_control<Rule> {
+    using base = grammar::error_control<Rule>;
+    // Marks are needed for every rule that may drop selected nodes on failure.
+    static constexpr bool enable = !selected<Rule> && !leaf<Rule> ? true : base::enable;
+
+    // As in PEGTL's builder, the grammar's own hooks (bracket openers) run for
+    // selected rules and for leaves, not for unselected rules with selected
+    // descendants. Diagnostics depend on it: the unselected openers (meta,
+    // output, steps and detection bodies) push no position, so their missing
+    // `}` is reported without one, exactly as before this builder existed.
+    template <typename Input>
+    static void start(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
+      if constexpr (selected<Rule> || leaf<Rule>) base::start(in, syntax);
+      if constexpr (selected<Rule> || !leaf<Rule>) tree.open(in.current());
+    }
+    template <typename Input>
+    static void success(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
+      if constexpr (selected<Rule>) {
+        tree.close<Rule>(in.current());
+      } else if constexpr (!leaf<Rule>) {
+        tree.keep();
+      }
+      if constexpr (selected<Rule> || leaf<Rule>) base::success(in, syntax);
+    }
+    template <typename Input>
+    static void failure(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
+      if constexpr (selected<Rule> || !leaf<Rule>) tree.drop();
+      if constexpr (selected<Rule> || leaf<Rule>) base::failure(in, syntax);
+    }
+
+    template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
+              template <typename...> class Control, typename Input, typename... States>
+    static bool match(Input& in, States&&... states) {
+      if constexpr (std::is_same_v<Rule, grammar::reserved>) {
+        return match_reserved(in);
+      } else {
+        return base::template match<A, M, Action, Control>(in, states...);
+      }
+    }
+
+   private:
+    // grammar::reserved matches exactly when the identifier-character run at
+    // the current position is one of its keywords.
+    template <typename Input>
+    static bool match_reserved(Input& in) {
+      const char* at = in.current();
+      const char* end = in.end();
+      const char* p = at;
+      while (p != end && is_identifier_char(*p)) ++p;
+      std::string_view word(at, static_cast<std::size_t>(p - at));
+      if (word.empty() || !is_reserved_word(word)) return false;
+      in.bump_in_this_line(word.size());
+      return true;
+    }
+  };
+};
+
+}  // namespace tree
+
+// Parses Rule from `in` into `tree` (cleared first) and returns the root, or
+// null if the rule does not match. SyntaxError propagates.
+template <typename Rule, template <typename...> class Selector, typename Input>
+Node* parse_tree(Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
+  tree.clear();
+  const char* begin = in.current();
+  if (!tao::pegtl::parse<Rule, tao::pegtl::nothing, tree::make_control<Selector>::template type>(in, syntax, tree)) {
+    return nullptr;
+  }
+  return tree.root(begin, in.current());
+}
+
+}  // namespace sesrules::compiler::detail
