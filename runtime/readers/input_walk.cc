@@ -1,10 +1,11 @@
 // Input collection and ordering (see input_walk.h for the contract).
-// Directories are walked with an explicit stack and readdir so that one
-// unreadable subdirectory costs an issue, not the walk; entries are examined with
+// Directories are walked from a queue shared by the run's threads, with readdir,
+// so that one unreadable subdirectory costs an issue, not the walk; entries are examined with
 // fstatat (and faccessat where needed) relative to the open directory: one short
 // lookup each, not a full path walk per file (CloudTrail trees hold many
 // thousands of small files).
-// Symlinked directories are followed once, keyed by (device, inode).
+// Symlinked directories are followed once, keyed by (device, inode), after the
+// real ones (see walk_tree).
 // Tested by tests/unit/runtime/input_walk_test.cc.
 #include "runtime/readers/input_walk.h"
 
