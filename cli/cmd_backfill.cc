@@ -15,6 +15,7 @@
 #include "cli/time_options.h"
 #include "distributed/backfill_queue.h"
 #include "distributed/topology.h"
+#include "runtime/evaluate.h"
 
 namespace sesrules::cli {
 
@@ -85,7 +86,7 @@ int run_plan(const PlanArgs& args) {
   options.pack_hash = distributed::pack_hash(program->program());
   options.max_shard_bytes = args.max_shard_bytes;
 
-  runtime::WalkResult inputs = runtime::collect_inputs(absolute_paths(args.paths));
+  runtime::WalkResult inputs = runtime::collect_inputs(absolute_paths(args.paths), runtime::effective_threads(0));
   for (const runtime::InputIssue& issue : inputs.issues) {
     fmt::print(stderr, "sesrules backfill plan: warning: {}\n", issue.message);
   }

@@ -69,7 +69,7 @@ int run_eval(const EvalArgs& args) {
   }
 
   std::vector<std::string> paths = args.paths.empty() ? std::vector<std::string>{"-"} : args.paths;
-  runtime::WalkResult inputs = runtime::collect_inputs(paths);
+  runtime::WalkResult inputs = runtime::collect_inputs(paths, runtime::effective_threads(args.threads));
 
   std::FILE* out_file = stdout;
   if (!args.output.empty() && args.output != "-") {

@@ -268,13 +268,17 @@ std::vector<FileBatch> plan_batches(const std::vector<InputFile>& files, std::si
   return batches;
 }
 
+unsigned effective_threads(unsigned requested) {
+  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
+}
+
 Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, const WalkResult& inputs,
                               const EvalOptions& options, AlertSink& sink, const EvalCallbacks& callbacks) {
   auto started = Clock::now();
   RunSummary summary;
   summary.digest_files_skipped = inputs.digest_files_skipped;
   auto dispatch = std::make_shared<const DispatchIndex>(program->program());
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = effective_threads(options.threads);
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, inputs.files.size())));
   const bool keep_raw_json = static_cast<bool>(callbacks.on_sequence_record);
   std::vector<std::unique_ptr<Worker>> workers;

@@ -88,6 +88,9 @@ std::vector<FileBatch> plan_batches(const std::vector<InputFile>& files, std::si
 
 // Runs `program` over `inputs`. Alerts go to `sink` in deterministic order.
 // Returns the summary; a sink write failure comes back as an error Status.
+// EvalOptions::threads resolved: the requested count, or all cores for 0.
+unsigned effective_threads(unsigned requested);
+
 Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, const WalkResult& inputs,
                               const EvalOptions& options, AlertSink& sink, const EvalCallbacks& callbacks);
 

@@ -1,10 +1,11 @@
 // Input collection and ordering (see input_walk.h for the contract).
-// Directories are walked with an explicit stack and readdir so that one
-// unreadable subdirectory costs an issue, not the walk; entries are examined with
+// Directories are walked from a queue shared by the run's threads, with readdir,
+// so that one unreadable subdirectory costs an issue, not the walk; entries are examined with
 // fstatat (and faccessat where needed) relative to the open directory: one short
 // lookup each, not a full path walk per file (CloudTrail trees hold many
 // thousands of small files).
-// Symlinked directories are followed once, keyed by (device, inode).
+// Symlinked directories are followed once, keyed by (device, inode), after the
+// real ones (see walk_tree).
 // Tested by tests/unit/runtime/input_walk_test.cc.
 #include "runtime/readers/input_walk.h"
 
@@ -15,8 +16,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <iterator>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -59,95 +64,36 @@ std::string_view delivery_timestamp(std::string_view name) {
   return name.substr(ts, 14);
 }
 
-class Walker {
- public:
-  explicit Walker(WalkResult& result) : result_(result) {}
+// What one thread of the walk found. Duplicates (hard links, a file named twice)
+// are removed after sorting, by file identity, so which path survives does not
+// depend on directory listing order or thread timing.
+struct Found {
+  InputFile file;
+  FileId id{};
+  bool regular = false;
+};
 
-  void add_argument(const std::string& path);
+struct Collected {
+  std::vector<Found> found;
+  std::vector<InputIssue> issues;
+  std::vector<std::pair<std::string, FileId>> linked_dirs;  // symlinks to directories, walked later
+  std::uint64_t digest_files_skipped = 0;
+  std::uint64_t directories = 0;
 
- private:
-  void walk_directory(const std::string& root);
-  void visit_entry(int dir_fd, const std::string& path, const char* name, std::vector<std::string>& pending);
-  // access_error: errno of the read-permission check, 0 when readable.
-  void add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error);
   void issue(const std::string& path, const char* reason, std::string message) {
-    result_.issues.push_back({path, reason, std::move(message)});
+    issues.push_back({path, reason, std::move(message)});
   }
   void stat_failed(const std::string& path) {
     const bool missing = errno == ENOENT || errno == ENOTDIR;
     issue(path, missing ? "files_skipped_missing" : "files_skipped_unreadable", path + ": " + std::strerror(errno));
   }
-
-  WalkResult& result_;
-  std::set<FileId> visited_dirs_;
-  std::unordered_set<FileId, FileIdHash> seen_files_;
+  // access_error: errno of the read-permission check, 0 when readable.
+  void add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error);
 };
 
-void Walker::add_argument(const std::string& path) {
-  if (path == kStdinPath) {
-    result_.files.push_back({path, 0, input_sort_key(path)});
-    return;
-  }
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) {
-    stat_failed(path);
-    return;
-  }
-  if (S_ISDIR(info.st_mode)) {
-    visited_dirs_.insert({info.st_dev, info.st_ino});
-    const std::size_t before = result_.files.size();
-    walk_directory(path);
-    if (result_.files.size() == before) {
-      issue(path, "directories_empty", path + ": directory contains no log files");
-    }
-    return;
-  }
-  add_file(path, info, /*explicit_arg=*/true, ::access(path.c_str(), R_OK) == 0 ? 0 : errno);
-}
-
-void Walker::walk_directory(const std::string& root) {
-  std::vector<std::string> pending{root};
-  while (!pending.empty()) {
-    const std::string dir = std::move(pending.back());
-    pending.pop_back();
-    ++result_.directories;
-    DIR* stream = ::opendir(dir.c_str());
-    if (stream == nullptr) {
-      issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
-      continue;
-    }
-    const std::string prefix = dir.ends_with('/') ? dir : dir + '/';
-    errno = 0;
-    while (const struct dirent* entry = ::readdir(stream)) {
-      const std::string_view name = entry->d_name;
-      if (name != "." && name != "..") visit_entry(::dirfd(stream), prefix + entry->d_name, entry->d_name, pending);
-      errno = 0;
-    }
-    if (errno != 0) issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
-    ::closedir(stream);
-  }
-}
-
-void Walker::visit_entry(int dir_fd, const std::string& path, const char* name, std::vector<std::string>& pending) {
-  struct stat info {};
-  if (::fstatat(dir_fd, name, &info, 0) != 0) {
-    stat_failed(path);
-    return;
-  }
-  if (S_ISDIR(info.st_mode)) {
-    if (!visited_dirs_.insert({info.st_dev, info.st_ino}).second) {
-      issue(path, "directories_skipped_loop", path + ": directory already walked (symlink loop or duplicate)");
-      return;
-    }
-    pending.push_back(path);
-    return;
-  }
-  add_file(path, info, /*explicit_arg=*/false, access_error(dir_fd, name, info));
-}
-
-void Walker::add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error) {
+void Collected::add_file(const std::string& path, const struct stat& info, bool explicit_arg, int access_error) {
   if (is_cloudtrail_digest(path)) {
-    ++result_.digest_files_skipped;
+    ++digest_files_skipped;
     return;
   }
   const bool regular = S_ISREG(info.st_mode);
@@ -161,9 +107,184 @@ void Walker::add_file(const std::string& path, const struct stat& info, bool exp
     issue(path, "files_skipped_unreadable", path + ": " + std::strerror(access_error));
     return;
   }
-  if (regular && !seen_files_.insert({info.st_dev, info.st_ino}).second) return;
   const std::uint64_t size = regular ? static_cast<std::uint64_t>(info.st_size) : 0;
-  result_.files.push_back({path, size, input_sort_key(path)});
+  found.push_back({InputFile{path, size, input_sort_key(path)}, {info.st_dev, info.st_ino}, regular});
+}
+
+// The directories still to list, shared by the walk's threads. Listing a big
+// CloudTrail tree is thousands of small syscalls (getdents, fstatat) that every
+// run pays before the first record, so it is spread over the run's threads.
+class DirQueue {
+ public:
+  explicit DirQueue(std::set<FileId>& visited) : visited_(visited) {}
+
+  void push(std::vector<std::string>& dirs) {
+    if (dirs.empty()) return;
+    {
+      const std::lock_guard lock(mutex_);
+      for (std::string& dir : dirs) pending_.push_back(std::move(dir));
+    }
+    dirs.clear();
+    wake_.notify_all();
+  }
+  // Waits for a directory; false once none is left and no thread can add more.
+  bool pop(std::string& dir) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return !pending_.empty() || busy_ == 0; });
+    if (pending_.empty()) return false;
+    dir = std::move(pending_.back());
+    pending_.pop_back();
+    ++busy_;
+    return true;
+  }
+  void finished_one() {
+    const std::lock_guard lock(mutex_);
+    if (--busy_ == 0 && pending_.empty()) wake_.notify_all();
+  }
+  // False when the directory was already walked (symlink loop or duplicate).
+  bool first_visit(FileId id) {
+    const std::lock_guard lock(mutex_);
+    return visited_.insert(id).second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::string> pending_;
+  unsigned busy_ = 0;
+  std::set<FileId>& visited_;
+};
+
+class Walker {
+ public:
+  Walker(DirQueue& queue, Collected& out) : queue_(queue), out_(out) {}
+
+  void run() {
+    std::string dir;
+    while (queue_.pop(dir)) {
+      list_directory(dir);
+      queue_.push(subdirs_);
+      queue_.finished_one();
+    }
+  }
+
+ private:
+  void list_directory(const std::string& dir);
+  void visit_entry(int dir_fd, const std::string& path, const struct dirent& entry);
+
+  DirQueue& queue_;
+  Collected& out_;
+  std::vector<std::string> subdirs_;
+};
+
+void Walker::list_directory(const std::string& dir) {
+  ++out_.directories;
+  DIR* stream = ::opendir(dir.c_str());
+  if (stream == nullptr) {
+    out_.issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
+    return;
+  }
+  const std::string prefix = dir.ends_with('/') ? dir : dir + '/';
+  errno = 0;
+  while (const struct dirent* entry = ::readdir(stream)) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") visit_entry(::dirfd(stream), prefix + entry->d_name, *entry);
+    errno = 0;
+  }
+  if (errno != 0) out_.issue(dir, "files_skipped_unreadable", dir + ": " + std::strerror(errno));
+  ::closedir(stream);
+}
+
+void Walker::visit_entry(int dir_fd, const std::string& path, const struct dirent& entry) {
+  const char* name = entry.d_name;
+  struct stat info {};
+  if (::fstatat(dir_fd, name, &info, 0) != 0) {
+    out_.stat_failed(path);
+    return;
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    out_.add_file(path, info, /*explicit_arg=*/false, access_error(dir_fd, name, info));
+    return;
+  }
+  const FileId id{info.st_dev, info.st_ino};
+  struct stat link {};
+  const bool symlink = entry.d_type == DT_LNK ||
+                       (entry.d_type == DT_UNKNOWN && ::fstatat(dir_fd, name, &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+                        S_ISLNK(link.st_mode));
+  if (symlink) {
+    out_.linked_dirs.emplace_back(path, id);
+  } else if (queue_.first_visit(id)) {
+    subdirs_.push_back(path);
+  } else {
+    out_.issue(path, "directories_skipped_loop", path + ": directory already walked (symlink loop or duplicate)");
+  }
+}
+
+// Walks the directories in roots with `threads` threads, appending to out.
+// Symlinked directories met on the way are returned, not followed.
+std::vector<std::pair<std::string, FileId>> walk_level(std::vector<std::string> roots, unsigned threads,
+                                                       std::set<FileId>& visited, Collected& out) {
+  DirQueue queue(visited);
+  queue.push(roots);
+  std::vector<Collected> parts(std::max(1u, threads));
+  std::vector<std::thread> helpers;
+  for (unsigned i = 1; i < parts.size(); ++i) {
+    helpers.emplace_back([&queue, &part = parts[i]] { Walker(queue, part).run(); });
+  }
+  Walker(queue, parts[0]).run();
+  for (std::thread& helper : helpers) helper.join();
+  std::vector<std::pair<std::string, FileId>> linked;
+  for (Collected& part : parts) {
+    std::move(part.found.begin(), part.found.end(), std::back_inserter(out.found));
+    std::move(part.issues.begin(), part.issues.end(), std::back_inserter(out.issues));
+    std::move(part.linked_dirs.begin(), part.linked_dirs.end(), std::back_inserter(linked));
+    out.digest_files_skipped += part.digest_files_skipped;
+    out.directories += part.directories;
+  }
+  return linked;
+}
+
+// Walks one directory named on the command line. Which path reaches a directory
+// that several symlinks lead to must not depend on thread timing: real
+// directories are walked first (each has one real path), then the symlinked
+// ones in path order, level by level. Issues are sorted by path for the same reason.
+void walk_tree(const std::string& root, unsigned threads, std::set<FileId>& visited, Collected& out) {
+  const std::size_t first_issue = out.issues.size();
+  std::vector<std::string> roots{root};
+  while (!roots.empty()) {
+    std::vector<std::pair<std::string, FileId>> linked = walk_level(std::move(roots), threads, visited, out);
+    std::sort(linked.begin(), linked.end());
+    roots.clear();
+    for (auto& [path, id] : linked) {
+      if (visited.insert(id).second) {
+        roots.push_back(std::move(path));
+      } else {
+        out.issue(path, "directories_skipped_loop", path + ": directory already walked (symlink loop or duplicate)");
+      }
+    }
+  }
+  std::stable_sort(out.issues.begin() + static_cast<std::ptrdiff_t>(first_issue), out.issues.end(),
+                   [](const InputIssue& a, const InputIssue& b) { return a.path < b.path; });
+}
+
+void add_argument(const std::string& path, unsigned threads, std::set<FileId>& visited, Collected& out) {
+  if (path == kStdinPath) {
+    out.found.push_back({InputFile{path, 0, input_sort_key(path)}, {}, false});
+    return;
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) {
+    out.stat_failed(path);
+    return;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    visited.insert({info.st_dev, info.st_ino});
+    const std::size_t before = out.found.size();
+    walk_tree(path, threads, visited, out);
+    if (out.found.size() == before) out.issue(path, "directories_empty", path + ": directory contains no log files");
+    return;
+  }
+  out.add_file(path, info, /*explicit_arg=*/true, ::access(path.c_str(), R_OK) == 0 ? 0 : errno);
 }
 
 }  // namespace
@@ -192,12 +313,22 @@ bool is_cloudtrail_digest(std::string_view path) {
   return path.find("CloudTrail-Digest") != std::string_view::npos;
 }
 
-WalkResult collect_inputs(const std::vector<std::string>& paths) {
+WalkResult collect_inputs(const std::vector<std::string>& paths, unsigned threads) {
+  Collected all;
+  std::set<FileId> visited_dirs;
+  for (const std::string& path : paths) add_argument(path, threads, visited_dirs, all);
+  std::sort(all.found.begin(), all.found.end(),
+            [](const Found& a, const Found& b) { return a.file.sort_key < b.file.sort_key; });
   WalkResult result;
-  Walker walker(result);
-  for (const std::string& path : paths) walker.add_argument(path);
-  std::sort(result.files.begin(), result.files.end(),
-            [](const InputFile& a, const InputFile& b) { return a.sort_key < b.sort_key; });
+  result.files.reserve(all.found.size());
+  std::unordered_set<FileId, FileIdHash> seen_files;
+  for (Found& entry : all.found) {
+    if (entry.regular && !seen_files.insert(entry.id).second) continue;
+    result.files.push_back(std::move(entry.file));
+  }
+  result.issues = std::move(all.issues);
+  result.digest_files_skipped = all.digest_files_skipped;
+  result.directories = all.directories;
   return result;
 }
 

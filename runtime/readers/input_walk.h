@@ -19,6 +19,8 @@
 //   files_skipped_special       FIFO, socket or device found inside a directory
 //   directories_empty           a directory named in paths that yields no log files
 //   directories_skipped_loop    a symlink that leads back to a directory already walked
+// Duplicates (hard links, a file reached twice) keep the path that sorts first.
+// Issues come in argument order, a walked directory's issues sorted by path.
 // CloudTrail digest files (`CloudTrail-Digest` in the path) are skipped and only
 // counted (digest_files_skipped): they hold hashes, not events.
 // "-" is stdin: an InputFile with path "-" and size 0.
@@ -52,7 +54,8 @@ struct WalkResult {
 
 inline constexpr std::string_view kStdinPath = "-";
 
-WalkResult collect_inputs(const std::vector<std::string>& paths);
+// threads: how many threads list directories (at least one; the calling thread is one).
+WalkResult collect_inputs(const std::vector<std::string>& paths, unsigned threads = 1);
 
 // The sort key described above for one path (exposed for tests and the driver).
 std::string input_sort_key(std::string_view path);

@@ -127,3 +127,46 @@ TEST_CASE("collect_inputs: 20k files stay fast and sorted") {
   CHECK(result.files.front().path.find("T0000Z") != std::string::npos);
   CHECK(result.files.back().path.find("T2300Z") != std::string::npos);
 }
+
+TEST_CASE("collect_inputs: threads change nothing, also with symlinked and hard-linked duplicates") {
+  const rt::testing::ScratchDir dir;
+  for (int i = 0; i < 300; ++i) {
+    dir.write("t/acct" + std::to_string(i % 7) + "/r" + std::to_string(i % 5) + "/1_CloudTrail_r_20240731T" +
+                  (i % 24 < 10 ? "0" : "") + std::to_string(i % 24) + "00Z_" + std::to_string(i) + ".json",
+              "{}");
+  }
+  dir.write("t/shared/x.json", "{}");
+  dir.write("t/CloudTrail-Digest/d.json", "{}");
+  fs::create_directory_symlink(dir.path() / "t" / "shared", dir.path() / "t" / "acct3" / "via-b");
+  fs::create_directory_symlink(dir.path() / "t" / "shared", dir.path() / "t" / "acct1" / "via-a");
+  fs::create_directory_symlink(dir.path() / "outside", dir.path() / "t" / "acct5" / "out-z");
+  fs::create_directory_symlink(dir.path() / "outside", dir.path() / "t" / "acct2" / "out-y");
+  dir.write("outside/o.json", "{}");
+  fs::create_directory_symlink(dir.path() / "t", dir.path() / "t" / "acct0" / "loop");
+  fs::create_hard_link(dir.path() / "t" / "shared" / "x.json", dir.path() / "t" / "acct6" / "hard.json");
+  REQUIRE(::mkfifo((dir.path() / "t" / "acct4" / "pipe").c_str(), 0600) == 0);
+
+  const std::string root = (dir.path() / "t").string();
+  const rt::WalkResult one = rt::collect_inputs({root}, 1);
+  auto same = [&](const rt::WalkResult& other) {
+    REQUIRE(other.files.size() == one.files.size());
+    for (std::size_t i = 0; i < one.files.size(); ++i) CHECK(other.files[i].path == one.files[i].path);
+    REQUIRE(other.issues.size() == one.issues.size());
+    for (std::size_t i = 0; i < one.issues.size(); ++i) CHECK(other.issues[i].message == one.issues[i].message);
+    CHECK(other.digest_files_skipped == one.digest_files_skipped);
+    CHECK(other.directories == one.directories);
+  };
+  for (int round = 0; round < 5; ++round) {
+    same(rt::collect_inputs({root}, 2));
+    same(rt::collect_inputs({root}, 8));
+  }
+  const std::vector<std::string> files = relative_files(one, dir.path());
+  CHECK(files.size() == 300 + 2);                          // x.json once (hard link deduplicated), o.json once
+  CHECK(std::count(files.begin(), files.end(), "outside/o.json") == 0);
+  CHECK(std::count(files.begin(), files.end(), "t/acct2/out-y/o.json") == 1);  // the symlink path that sorts first
+  CHECK(std::count(files.begin(), files.end(), "t/acct6/hard.json") == 1);     // sorts before t/shared/x.json
+  CHECK(issue_reasons(one) == std::vector<std::string>{"directories_skipped_loop", "directories_skipped_loop",
+                                                       "directories_skipped_loop", "directories_skipped_loop",
+                                                       "files_skipped_special"});
+  CHECK(one.digest_files_skipped == 1);
+}
