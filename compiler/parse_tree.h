@@ -165,14 +165,13 @@ struct make_control {
     // Marks are needed for every rule that may drop selected nodes on failure.
     static constexpr bool enable = !selected<Rule> && !leaf<Rule> ? true : base::enable;
 
-    // As in PEGTL's builder, the grammar's own hooks (bracket openers) run for
-    // selected rules and for leaves, not for unselected rules with selected
-    // descendants. Diagnostics depend on it: the unselected openers (meta,
-    // output, steps and detection bodies) push no position, so their missing
-    // `}` is reported without one, exactly as before this builder existed.
+    // The grammar's own hooks (bracket openers) run for every rule, also for
+    // unselected rules with selected descendants (meta, output, steps and
+    // detection bodies), so a missing `}` names the `{` it fails to close.
+    // (PEGTL's builder skipped them there: the error said `{` at 1:1.)
     template <typename Input>
     static void start(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
-      if constexpr (selected<Rule> || leaf<Rule>) base::start(in, syntax);
+      base::start(in, syntax);
       if constexpr (selected<Rule> || !leaf<Rule>) tree.open(in.current());
     }
     template <typename Input>
@@ -182,12 +181,12 @@ struct make_control {
       } else if constexpr (!leaf<Rule>) {
         tree.keep();
       }
-      if constexpr (selected<Rule> || leaf<Rule>) base::success(in, syntax);
+      base::success(in, syntax);
     }
     template <typename Input>
     static void failure(const Input& in, grammar::SyntaxState& syntax, TreeState& tree) {
       if constexpr (selected<Rule> || !leaf<Rule>) tree.drop();
-      if constexpr (selected<Rule> || leaf<Rule>) base::failure(in, syntax);
+      base::failure(in, syntax);
     }
 
     template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
