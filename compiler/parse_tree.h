@@ -1,6 +1,7 @@
 // Internal to parse: a parse-tree builder for PEGTL that keeps the shape of
-// tao::pegtl::parse_tree (same selected rules, same children, same control
-// hooks called for the same rules) but allocates nothing per rule attempt.
+// tao::pegtl::parse_tree (same selected rules, same children; the grammar's
+// control hooks run for every rule, see make_control) but allocates nothing per
+// rule attempt.
 // PEGTL's builder allocated a node for every attempted rule that has selected
 // descendants, including every failed `sor` alternative; that was most of the
 // compile time of large rule files. Here a rule attempt only pushes a mark on
