@@ -1,13 +1,24 @@
 // Field extraction with simdjson on-demand (see field_extractor.h). The wanted
 // paths form a trie; the pass descends only into objects that lead to a wanted
 // path, so most of a record (requestParameters, responseElements) is skipped by
-// simdjson's structural index without being decoded.
+// simdjson's structural index without being decoded. A record has ~20 top-level
+// keys and most are unwanted, so a key is matched on its raw text (no unescape
+// copy) through a per-node perfect-hash table: one hash, one compare.
 // Tested by tests/unit/runtime/field_extractor_test.cc.
 #include "runtime/readers/field_extractor.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "runtime/readers/json_scan.h"
+#include "runtime/record.h"
 
 namespace sesrules::runtime {
 
@@ -40,14 +51,55 @@ bool is_json_number(std::string_view s) {
   return i == s.size();
 }
 
+// Length of the key whose raw text starts at p (just after its opening quote);
+// false when the key contains an escape, so that its raw text is not its value.
+// Reads 16 bytes at a time past the key: the record's text and its padding follow.
+bool raw_key_length(const char* p, std::size_t& size) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (std::size_t i = 0;; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0) {
+      size = i + static_cast<std::size_t>(std::countr_zero(mask));
+      return p[size] == '"';
+    }
+  }
+#else
+  size = 0;
+  while (p[size] != '"' && p[size] != '\\') ++size;
+  return p[size] == '"';
+#endif
+}
+
+// The first min(size, 8) bytes of p as a number; p must have 8 readable bytes.
+std::uint64_t load_prefix(const char* p, std::size_t size) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, sizeof word);
+  if (size >= 8) return word;
+  const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;  // bytes at p[0, size)
+  return std::endian::native == std::endian::little ? word & keep : word & ~(~std::uint64_t{0} >> (8 * size));
+}
+
+// Hash of a key's first and last 8 bytes and its length; p must have 8 readable
+// bytes (the record's text has padding; build_table copies keys into a buffer).
+std::uint32_t key_hash(const char* p, std::size_t size, std::uint64_t seed, std::uint32_t shift) {
+  std::uint64_t tail = 0;
+  if (size >= 8) std::memcpy(&tail, p + size - 8, sizeof tail);
+  const std::uint64_t mixed = load_prefix(p, size) ^ (tail * 0x9e3779b97f4a7c15ull) ^ size;
+  return static_cast<std::uint32_t>((mixed * seed) >> shift);
+}
+
 }  // namespace
 
-FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths) {
+FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth)
+    : max_depth_(max_depth) {
   nodes_.push_back(Node{});
   for (std::uint32_t slot = 0; slot < paths.size(); ++slot) {
     std::uint32_t node = 0;
     for (const std::string& key : paths[slot]) {
-      std::uint32_t child = find_child(node, key);
+      std::uint32_t child = find_child_linear(node, key);
       if (child == kNoNode) {
         child = static_cast<std::uint32_t>(nodes_.size());
         nodes_.push_back(Node{key, {}, {}});
@@ -57,30 +109,93 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
     }
     if (node != 0) nodes_[node].slots.push_back(slot);
   }
+  for (std::uint32_t node = 0; node < nodes_.size(); ++node) build_table(node);
   seen_.assign(nodes_.size(), 0);
   slot_count_ = paths.size();
+  // iterate() keeps this depth when it grows the parser for a larger value.
+  // An allocation failure here resurfaces as MEMALLOC on the first resolve().
+  if (pending_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
 }
 
-std::uint32_t FieldExtractor::find_child(std::uint32_t node, std::string_view key) const {
+// Tries table sizes from 2x the children upwards and a few odd multipliers per
+// size; keys that agree in length and in their first and last 8 bytes never
+// separate, and then the node keeps the linear scan.
+void FieldExtractor::build_table(std::uint32_t node_index) {
+  Node& node = nodes_[node_index];
+  if (node.children.size() < 2) return;
+  std::vector<std::string> padded;  // keys with 8 readable bytes, as key_hash needs
+  for (std::uint32_t child : node.children) padded.push_back(nodes_[child].key + std::string(8, '\0'));
+  const auto min_bits = static_cast<std::uint32_t>(std::bit_width(node.children.size()));
+  std::vector<std::uint32_t> table;
+  for (std::uint32_t bits = min_bits; bits <= min_bits + 3; ++bits) {
+    std::uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int attempt = 0; attempt < 64; ++attempt, seed = (seed * 0x5851f42d4c957f2dull + 0x14057b7ef767814full) | 1) {
+      table.assign(std::size_t{1} << bits, kNoNode);
+      bool perfect = true;
+      for (std::size_t i = 0; i < node.children.size() && perfect; ++i) {
+        const std::size_t size = nodes_[node.children[i]].key.size();
+        std::uint32_t& entry = table[key_hash(padded[i].data(), size, seed, 64 - bits)];
+        perfect = entry == kNoNode;
+        entry = node.children[i];
+      }
+      if (!perfect) continue;
+      node.table_offset = static_cast<std::uint32_t>(table_.size());
+      node.table_shift = 64 - bits;
+      node.table_seed = seed;
+      node.linear = false;
+      table_.insert(table_.end(), table.begin(), table.end());
+      return;
+    }
+  }
+}
+
+std::uint32_t FieldExtractor::find_child_linear(std::uint32_t node, std::string_view key) const {
   for (std::uint32_t child : nodes_[node].children) {
     if (nodes_[child].key == key) return child;
   }
   return kNoNode;
 }
 
+// key.data() must have 8 readable bytes: a raw key in the record's text.
+std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
+  const Node& node = nodes_[node_index];
+  if (node.linear) return find_child_linear(node_index, key);
+  const std::uint32_t child = table_[node.table_offset + key_hash(key.data(), key.size(), node.table_seed, node.table_shift)];
+  return child != kNoNode && nodes_[child].key == key ? child : kNoNode;
+}
+
+// raw: whether key is the record's text itself (so find_child may read past it).
+error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& key, bool& raw) {
+  const char* text = field.key().raw();
+  std::size_t size = 0;
+  raw = raw_key_length(text, size);
+  if (raw) {
+    key = std::string_view(text, size);   // the record's text outlives any parser buffer
+    return simdjson::SUCCESS;
+  }
+  error_code error = field.unescaped_key().get(key);
+  if (!error && copy_strings_) key = arena_->copy_string(key);
+  return error;
+}
+
 error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
   for (Value& slot : slots) slot = Value::undefined();
   arena_ = &arena;
   slots_ = slots;
+  pending_.clear();
+  copy_strings_ = false;
   ++generation_;
   return extract_object(record, 0);
 }
 
 error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t node) {
-  for (auto field : object) {
+  for (auto result : object) {
+    ondemand::field field;
     std::string_view key;
-    if (error_code error = field.unescaped_key().get(key)) return error;
-    const std::uint32_t child = find_child(node, key);
+    bool raw = false;
+    if (error_code error = std::move(result).get(field)) return error;
+    if (error_code error = read_key(field, key, raw)) return error;
+    const std::uint32_t child = raw ? find_child(node, key) : find_child_linear(node, key);
     if (child == kNoNode || seen_[child] == generation_) continue;  // unwanted or duplicate key
     seen_[child] = generation_;
     if (error_code error = extract_member(field.value(), child)) return error;
@@ -90,32 +205,50 @@ error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t
 
 error_code FieldExtractor::extract_member(ondemand::value value, std::uint32_t child) {
   const Node& node = nodes_[child];
-  if (!node.slots.empty()) {
+  ondemand::json_type type;
+  if (error_code error = value.type().get(type)) return error;
+  const bool container = type == ondemand::json_type::object || type == ondemand::json_type::array;
+  if (!node.slots.empty() && !container) {
     Value result;
     if (error_code error = materialize(value, *arena_, result)) return error;
     for (std::uint32_t slot : node.slots) slots_[slot] = result;
-    if (!node.children.empty()) fill_from_value(child, result);
     return simdjson::SUCCESS;
   }
-  ondemand::json_type type;
-  if (error_code error = value.type().get(type)) return error;
-  if (type != ondemand::json_type::object) return simdjson::SUCCESS;  // wrong type: leave Undefined
+  if (!node.slots.empty()) set_pending(child, value.raw_json_token().data());
+  if (type != ondemand::json_type::object || node.children.empty()) return simdjson::SUCCESS;  // wrong type: Undefined
   ondemand::object object;
   if (error_code error = value.get_object().get(object)) return error;
   return extract_object(object, child);
 }
 
-void FieldExtractor::fill_from_value(std::uint32_t node, const Value& value) {
-  if (value.kind != Kind::Object) return;
-  for (std::uint32_t child : nodes_[node].children) {
-    const Node& child_node = nodes_[child];
-    for (std::uint32_t i = 0; i < value.size; ++i) {
-      if (value.members[i].key != child_node.key) continue;
-      for (std::uint32_t slot : child_node.slots) slots_[slot] = value.members[i].value;
-      fill_from_value(child, value.members[i].value);
-      break;  // first occurrence wins
-    }
-  }
+void FieldExtractor::set_pending(std::uint32_t child, const char* start) {
+  const Value marker = pending_slot(static_cast<std::uint32_t>(pending_.size()));
+  pending_.push_back(Pending{child, start});
+  for (std::uint32_t slot : nodes_[child].slots) slots_[slot] = marker;
+}
+
+error_code FieldExtractor::resolve(std::uint32_t slot, const char* record_end) {
+  if (slot >= slots_.size() || !is_pending(slots_[slot])) return simdjson::SUCCESS;
+  const Pending pending = pending_.at(static_cast<std::size_t>(slots_[slot].integer));
+  Value result;
+  copy_strings_ = true;
+  const error_code error = materialize_span(std::string_view(pending.start, static_cast<std::size_t>(record_end - pending.start)), result);
+  copy_strings_ = false;
+  for (std::uint32_t s : nodes_[pending.node].slots) slots_[s] = error ? Value::undefined() : result;
+  return error;
+}
+
+// text: the pending value and whatever follows it up to the record's end.
+error_code FieldExtractor::materialize_span(std::string_view text, Value& out) {
+  const detail::ScanResult scan = detail::scan_value(text, 0, max_depth_);
+  if (scan.status == detail::ScanStatus::TooDeep) return simdjson::DEPTH_ERROR;
+  if (scan.status != detail::ScanStatus::Ok) return simdjson::TAPE_ERROR;
+  ondemand::document doc;
+  ondemand::value value;
+  error_code error = pending_parser_.iterate(text.data(), scan.end, scan.end + simdjson::SIMDJSON_PADDING).get(doc);
+  if (!error) error = doc.get_value().get(value);
+  if (!error) error = materialize(value, *arena_, out);  // scan_value ended the span at the value's end
+  return error;
 }
 
 error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Value& out) {
@@ -136,7 +269,7 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
     case ondemand::json_type::string: {
       std::string_view text;
       if (error_code error = value.get_string().get(text)) return error;
-      out = Value::from_string(text);
+      out = Value::from_string(copy_strings_ ? arena_->copy_string(text) : text);
       return simdjson::SUCCESS;
     }
     case ondemand::json_type::number: return materialize_number(value, out);
@@ -159,9 +292,12 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
 
 error_code FieldExtractor::materialize_object(ondemand::object object, Value& out) {
   const std::size_t start = member_scratch_.size();
-  for (auto field : object) {
+  for (auto result : object) {
+    ondemand::field field;
     std::string_view key;
-    if (error_code error = field.unescaped_key().get(key)) return error;
+    bool raw = false;
+    if (error_code error = std::move(result).get(field)) return error;
+    if (error_code error = read_key(field, key, raw)) return error;
     Value child;
     if (error_code error = materialize(field.value(), *arena_, child)) return error;
     member_scratch_.push_back(Member{key, child});
