@@ -7,6 +7,8 @@
 // Tested by tests/unit/runtime/field_extractor_test.cc.
 #include "runtime/readers/field_extractor.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdlib>
@@ -51,17 +53,23 @@ bool is_json_number(std::string_view s) {
   return i == s.size();
 }
 
-// Length of the key whose raw text starts at p (just after its opening quote);
-// false when the key contains an escape, so that its raw text is not its value.
-// Reads 16 bytes at a time past the key: the record's text and its padding follow.
-bool raw_key_length(const char* p, std::size_t& size) {
+// Length of the string or key whose raw text starts at p (just after its opening
+// quote); false when it contains an escape, so that its raw text is not its value.
+// Stage 1 already rejected unescaped control characters in every string of the
+// record. Reads up to 31 bytes past the end: the record's text and its padding
+// (simdjson::SIMDJSON_PADDING, 64 bytes) follow.
+bool raw_string_length(const char* p, std::size_t& size) {
 #if defined(__SSE2__)
+  // 32 bytes per step, so that nearly every key ends in the first (one branch).
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
-  for (std::size_t i = 0;; i += 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash));
-    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)); mask != 0) {
+  auto stops = [&](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
+  };
+  for (std::size_t i = 0;; i += 32) {
+    if (const std::uint32_t mask = stops(p + i) | stops(p + i + 16) << 16; mask != 0) {
       size = i + static_cast<std::size_t>(std::countr_zero(mask));
       return p[size] == '"';
     }
@@ -73,25 +81,32 @@ bool raw_key_length(const char* p, std::size_t& size) {
 #endif
 }
 
-// The first min(size, 8) bytes of p as a number; p must have 8 readable bytes.
-std::uint64_t load_prefix(const char* p, std::size_t size) {
-  std::uint64_t word = 0;
-  std::memcpy(&word, p, sizeof word);
-  if (size >= 8) return word;
-  const std::uint64_t keep = (std::uint64_t{1} << (8 * size)) - 1;  // bytes at p[0, size)
-  return std::endian::native == std::endian::little ? word & keep : word & ~(~std::uint64_t{0} >> (8 * size));
+}  // namespace
+
+// p must have 8 readable bytes (the record's text has padding; build_table copies
+// keys into a buffer). Keys up to 16 bytes are wholly covered by head and tail.
+// Branch-free: key lengths vary from key to key and would mispredict.
+FieldExtractor::KeyWords FieldExtractor::key_words(const char* p, std::size_t size) {
+  static constexpr auto kKeep = [] {  // kKeep[n]: the bytes at p[0, n) of a loaded word
+    std::array<std::uint64_t, 9> keep{};
+    for (std::size_t n = 0; n < 8; ++n) {
+      const std::uint64_t low = (std::uint64_t{1} << (8 * n)) - 1;
+      keep[n] = std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * n));
+    }
+    keep[8] = ~std::uint64_t{0};
+    return keep;
+  }();
+  const std::uint64_t long_key = -static_cast<std::uint64_t>(size >= 8);  // all ones or zero
+  std::uint64_t head = 0, tail = 0;
+  std::memcpy(&head, p, sizeof head);
+  std::memcpy(&tail, p + ((size - 8) & long_key), sizeof tail);
+  return KeyWords{head & kKeep[std::min<std::size_t>(size, 8)], tail & long_key};
 }
 
-// Hash of a key's first and last 8 bytes and its length; p must have 8 readable
-// bytes (the record's text has padding; build_table copies keys into a buffer).
-std::uint32_t key_hash(const char* p, std::size_t size, std::uint64_t seed, std::uint32_t shift) {
-  std::uint64_t tail = 0;
-  if (size >= 8) std::memcpy(&tail, p + size - 8, sizeof tail);
-  const std::uint64_t mixed = load_prefix(p, size) ^ (tail * 0x9e3779b97f4a7c15ull) ^ size;
+std::uint32_t FieldExtractor::key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift) {
+  const std::uint64_t mixed = words.head ^ (words.tail * 0x9e3779b97f4a7c15ull) ^ size;
   return static_cast<std::uint32_t>((mixed * seed) >> shift);
 }
-
-}  // namespace
 
 FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth)
     : max_depth_(max_depth) {
@@ -102,7 +117,7 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
       std::uint32_t child = find_child_linear(node, key);
       if (child == kNoNode) {
         child = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.push_back(Node{key, {}, {}});
+        nodes_.emplace_back().key = key;
         nodes_[node].children.push_back(child);
       }
       node = child;
@@ -123,20 +138,22 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
 void FieldExtractor::build_table(std::uint32_t node_index) {
   Node& node = nodes_[node_index];
   if (node.children.size() < 2) return;
-  std::vector<std::string> padded;  // keys with 8 readable bytes, as key_hash needs
-  for (std::uint32_t child : node.children) padded.push_back(nodes_[child].key + std::string(8, '\0'));
+  for (std::uint32_t child : node.children) {
+    const std::string padded = nodes_[child].key + std::string(8, '\0');  // 8 readable bytes, as key_words needs
+    nodes_[child].words = key_words(padded.data(), nodes_[child].key.size());
+  }
   const auto min_bits = static_cast<std::uint32_t>(std::bit_width(node.children.size()));
-  std::vector<std::uint32_t> table;
+  std::vector<TableEntry> table;
   for (std::uint32_t bits = min_bits; bits <= min_bits + 3; ++bits) {
     std::uint64_t seed = 0x9e3779b97f4a7c15ull;
     for (int attempt = 0; attempt < 64; ++attempt, seed = (seed * 0x5851f42d4c957f2dull + 0x14057b7ef767814full) | 1) {
-      table.assign(std::size_t{1} << bits, kNoNode);
+      table.assign(std::size_t{1} << bits, TableEntry{});
       bool perfect = true;
       for (std::size_t i = 0; i < node.children.size() && perfect; ++i) {
-        const std::size_t size = nodes_[node.children[i]].key.size();
-        std::uint32_t& entry = table[key_hash(padded[i].data(), size, seed, 64 - bits)];
-        perfect = entry == kNoNode;
-        entry = node.children[i];
+        const Node& child = nodes_[node.children[i]];
+        TableEntry& entry = table[key_hash(child.words, child.key.size(), seed, 64 - bits)];
+        perfect = entry.child == kNoNode;
+        entry = TableEntry{child.words, child.key.size(), node.children[i]};
       }
       if (!perfect) continue;
       node.table_offset = static_cast<std::uint32_t>(table_.size());
@@ -156,19 +173,24 @@ std::uint32_t FieldExtractor::find_child_linear(std::uint32_t node, std::string_
   return kNoNode;
 }
 
-// key.data() must have 8 readable bytes: a raw key in the record's text.
+// key.data() must have 8 readable bytes: a raw key in the record's text. One
+// load of the table entry, no memcmp call for keys up to 16 bytes (the hash's
+// words decide equality) and no data-dependent branch but the caller's.
 std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
   const Node& node = nodes_[node_index];
   if (node.linear) return find_child_linear(node_index, key);
-  const std::uint32_t child = table_[node.table_offset + key_hash(key.data(), key.size(), node.table_seed, node.table_shift)];
-  return child != kNoNode && nodes_[child].key == key ? child : kNoNode;
+  const KeyWords words = key_words(key.data(), key.size());
+  const TableEntry& entry = table_[node.table_offset + key_hash(words, key.size(), node.table_seed, node.table_shift)];
+  const bool same = (entry.size == key.size()) & (entry.words.head == words.head) & (entry.words.tail == words.tail);
+  if (key.size() > 16) [[unlikely]] return same && nodes_[entry.child].key == key ? entry.child : kNoNode;
+  return same ? entry.child : kNoNode;
 }
 
 // raw: whether key is the record's text itself (so find_child may read past it).
 error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& key, bool& raw) {
   const char* text = field.key().raw();
   std::size_t size = 0;
-  raw = raw_key_length(text, size);
+  raw = raw_string_length(text, size);
   if (raw) {
     key = std::string_view(text, size);   // the record's text outlives any parser buffer
     return simdjson::SUCCESS;
@@ -190,10 +212,10 @@ error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::s
 
 error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t node) {
   for (auto result : object) {
-    ondemand::field field;
+    if (error_code error = result.error()) return error;
+    ondemand::field&& field = std::move(result).value_unsafe();  // no copy of the iterator state
     std::string_view key;
     bool raw = false;
-    if (error_code error = std::move(result).get(field)) return error;
     if (error_code error = read_key(field, key, raw)) return error;
     const std::uint32_t child = raw ? find_child(node, key) : find_child_linear(node, key);
     if (child == kNoNode || seen_[child] == generation_) continue;  // unwanted or duplicate key
@@ -203,7 +225,7 @@ error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t
   return simdjson::SUCCESS;
 }
 
-error_code FieldExtractor::extract_member(ondemand::value value, std::uint32_t child) {
+error_code FieldExtractor::extract_member(ondemand::value& value, std::uint32_t child) {
   const Node& node = nodes_[child];
   ondemand::json_type type;
   if (error_code error = value.type().get(type)) return error;
@@ -267,6 +289,12 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
       return materialize_array(array, out);
     }
     case ondemand::json_type::string: {
+      const char* raw = value.raw_json_token().data() + 1;  // after the quote; the value is not consumed
+      std::size_t size = 0;
+      if (raw_string_length(raw, size)) {
+        out = Value::from_string(std::string_view(raw, size));   // no escapes: the text is the value
+        return simdjson::SUCCESS;
+      }
       std::string_view text;
       if (error_code error = value.get_string().get(text)) return error;
       out = Value::from_string(copy_strings_ ? arena_->copy_string(text) : text);
@@ -293,10 +321,10 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
 error_code FieldExtractor::materialize_object(ondemand::object object, Value& out) {
   const std::size_t start = member_scratch_.size();
   for (auto result : object) {
-    ondemand::field field;
+    if (error_code error = result.error()) return error;
+    ondemand::field&& field = std::move(result).value_unsafe();  // no copy of the iterator state
     std::string_view key;
     bool raw = false;
-    if (error_code error = std::move(result).get(field)) return error;
     if (error_code error = read_key(field, key, raw)) return error;
     Value child;
     if (error_code error = materialize(field.value(), *arena_, child)) return error;

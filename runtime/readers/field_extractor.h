@@ -62,8 +62,13 @@ class FieldExtractor {
   simdjson::error_code materialize(simdjson::ondemand::value value, Arena& arena, Value& out);
 
  private:
+  static constexpr std::uint32_t kNoNode = 0xffffffffu;
+  struct KeyWords {
+    std::uint64_t head = 0, tail = 0;      // a key's first and last 8 bytes (see key_words)
+  };
   struct Node {
     std::string key;
+    KeyWords words;
     std::vector<std::uint32_t> children;   // node indices
     std::vector<std::uint32_t> slots;      // slots whose path ends here
     // Perfect-hash table over the children's keys (see key_hash); linear scan when
@@ -73,17 +78,23 @@ class FieldExtractor {
     std::uint64_t table_seed = 0;
     bool linear = true;
   };
+  struct TableEntry {                      // a child's key and index; empty: kNoNode, matching no key
+    KeyWords words;
+    std::size_t size = ~std::size_t{0};
+    std::uint32_t child = kNoNode;
+  };
   struct Pending {
     std::uint32_t node;
     const char* start;                     // the value's first byte in the record's text
   };
-  static constexpr std::uint32_t kNoNode = 0xffffffffu;
 
+  static KeyWords key_words(const char* p, std::size_t size);
+  static std::uint32_t key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift);
   std::uint32_t find_child_linear(std::uint32_t node, std::string_view key) const;
   std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
-  simdjson::error_code extract_member(simdjson::ondemand::value value, std::uint32_t child);
+  simdjson::error_code extract_member(simdjson::ondemand::value& value, std::uint32_t child);
   void set_pending(std::uint32_t child, const char* start);
   simdjson::error_code materialize_span(std::string_view text, Value& out);
   simdjson::error_code materialize_object(simdjson::ondemand::object object, Value& out);
@@ -92,7 +103,7 @@ class FieldExtractor {
   simdjson::error_code read_key(simdjson::ondemand::field& field, std::string_view& key, bool& raw);
 
   std::vector<Node> nodes_;                // nodes_[0] is the root (the record object)
-  std::vector<std::uint32_t> table_;       // the nodes' key tables: node index or kNoNode
+  std::vector<TableEntry> table_;          // the nodes' key tables
   std::vector<std::uint64_t> seen_;        // per node: generation_ when last matched
   std::uint64_t generation_ = 0;
   std::size_t slot_count_ = 0;
