@@ -24,24 +24,36 @@ const std::vector<std::vector<std::string>> kPaths = {
     {"n"},
 };
 
+// One record's extraction, kept alive for resolve() and the checks.
+struct Extracted {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string padded;
+  rt::Arena arena;
+  std::vector<rt::Value> slots;
+  simdjson::error_code error = simdjson::SUCCESS;
+
+  Extracted(rt::FieldExtractor& extractor, const std::string& json)
+      : padded(json), slots(extractor.slot_count()) {
+    simdjson::ondemand::document doc;
+    REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
+    simdjson::ondemand::object object;
+    REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
+    error = extractor.extract(object, arena, slots);
+  }
+  const char* end() const { return padded.data() + padded.size(); }
+};
+
 // Extracts the paths from json, resolves pending slots and renders the slots as
 // a JSON array ("~" marks Undefined; "!" a pending value that failed to resolve).
 std::string extract(rt::FieldExtractor& extractor, const std::string& json) {
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::ondemand::document doc;
-  REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
-  simdjson::ondemand::object object;
-  REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
-  rt::Arena arena;
-  std::vector<rt::Value> slots(extractor.slot_count());
-  const simdjson::error_code error = extractor.extract(object, arena, slots);
-  if (error) return std::string("error: ") + simdjson::error_message(error);
+  Extracted record(extractor, json);
+  if (record.error) return std::string("error: ") + simdjson::error_message(record.error);
+  const std::vector<rt::Value>& slots = record.slots;
   std::string out = "[";
   for (std::size_t i = 0; i < slots.size(); ++i) {
     if (i > 0) out += ",";
     if (rt::is_pending(slots[i]) &&
-        extractor.resolve(static_cast<std::uint32_t>(i), padded.data() + padded.size()) != simdjson::SUCCESS) {
+        extractor.resolve(static_cast<std::uint32_t>(i), record.end()) != simdjson::SUCCESS) {
       out += "!";
     }
     out += slots[i].is_defined() ? "" : "~";
@@ -101,15 +113,9 @@ TEST_CASE("FieldExtractor numbers: ints, floats, huge values never fail") {
   rt::FieldExtractor extractor(kPaths);
   for (const Case& c : cases) {
     CAPTURE(c.number);
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(std::string(R"({"n":)") + c.number + "}");
-    simdjson::ondemand::document doc;
-    REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
-    simdjson::ondemand::object object;
-    REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
-    rt::Arena arena;
-    std::vector<rt::Value> slots(extractor.slot_count());
-    REQUIRE(extractor.extract(object, arena, slots) == simdjson::SUCCESS);
+    Extracted record(extractor, std::string(R"({"n":)") + c.number + "}");
+    REQUIRE(record.error == simdjson::SUCCESS);
+    const std::vector<rt::Value>& slots = record.slots;
     CHECK(slots[5].kind == c.kind);
     std::string json;
     rt::append_json(json, slots[5]);
@@ -119,22 +125,16 @@ TEST_CASE("FieldExtractor numbers: ints, floats, huge values never fail") {
 
 TEST_CASE("FieldExtractor leaves whole objects and arrays pending until resolved") {
   rt::FieldExtractor extractor(kPaths);
-  simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(std::string(
-      R"({"requestParameters":{"serviceCode":"ses","k\"ey":"v\u0041","list":[1,{"a":"\n"}]},"eventName":"X"})"));
-  simdjson::ondemand::document doc;
-  REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
-  simdjson::ondemand::object object;
-  REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
-  rt::Arena arena;
-  std::vector<rt::Value> slots(extractor.slot_count());
-  REQUIRE(extractor.extract(object, arena, slots) == simdjson::SUCCESS);
+  Extracted record(extractor,
+                   R"({"requestParameters":{"serviceCode":"ses","k\"ey":"v\u0041","list":[1,{"a":"\n"}]},"eventName":"X"})");
+  REQUIRE(record.error == simdjson::SUCCESS);
+  std::vector<rt::Value>& slots = record.slots;
   CHECK(extractor.has_pending());
   CHECK(rt::is_pending(slots[3]));
   CHECK_FALSE(slots[3].is_defined());              // a reader bypassing RecordView::field sees Undefined
   CHECK(slots[4].str() == "ses");                   // paths below a pending value are extracted eagerly
   CHECK(slots[0].str() == "X");
-  const char* end = padded.data() + padded.size();
+  const char* end = record.end();
   REQUIRE(extractor.resolve(3, end) == simdjson::SUCCESS);
   std::string json;
   rt::append_json(json, slots[3]);
