@@ -91,7 +91,8 @@ class FieldExtractor {
   static KeyWords key_words(const char* p, std::size_t size);
   static std::uint32_t key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift);
   std::uint32_t find_child_linear(std::uint32_t node, std::string_view key) const;
-  std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
+  // Inlined into the per-key loops: called for every key of a record.
+  [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
   simdjson::error_code extract_member(simdjson::ondemand::value& value, std::uint32_t child);
@@ -100,7 +101,8 @@ class FieldExtractor {
   simdjson::error_code materialize_object(simdjson::ondemand::object object, Value& out);
   simdjson::error_code materialize_array(simdjson::ondemand::array array, Value& out);
   simdjson::error_code materialize_number(simdjson::ondemand::value value, Value& out);
-  simdjson::error_code read_key(simdjson::ondemand::field& field, std::string_view& key, bool& raw);
+  [[gnu::always_inline]] inline simdjson::error_code read_key(simdjson::ondemand::field& field, std::string_view& key,
+                                                             bool& raw);
 
   std::vector<Node> nodes_;                // nodes_[0] is the root (the record object)
   std::vector<TableEntry> table_;          // the nodes' key tables
