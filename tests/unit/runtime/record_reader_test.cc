@@ -305,6 +305,22 @@ TEST_CASE("RecordReader: whole objects are materialized on access; a malformed o
   CHECK(outcome.issues[0].message.find("requestParameters is not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("RecordReader: pending objects resolve inside EventBridge envelopes and CloudWatch messages") {
+  rt::Program program;
+  for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
+  program.fields.push_back({"requestParameters"});
+  rt::RecordReader reader(program, {});
+  const std::string record = R"({"eventName":"A","requestParameters":{"to":["a@b.c"],"s":"\u00e9"}})";
+  const std::string expected = R"([null,null,null,"A",null,null,null,null,null,null,{"to":["a@b.c"],"s":"é"}])";
+  for (const std::string& input : {eventbridge(record), cloudwatch({record, record})}) {
+    CAPTURE(input);
+    const ReadOutcome outcome = read_bytes(reader, input);
+    REQUIRE(!outcome.records.empty());
+    for (const auto& delivered : outcome.records) CHECK(delivered.fields_json == expected);
+    CHECK(outcome.issues.empty());
+  }
+}
+
 TEST_CASE("RecordReader::read_file reads from disk and stdin, reports unreadable files") {
   const rt::testing::ScratchDir dir;
   const std::string path = dir.write("logs/111122223333_CloudTrail_us-east-1_20240731T1305Z_abc.json.gz",
