@@ -16,8 +16,8 @@ namespace sesrules::runtime {
 namespace {
 
 std::string string_slot(const RecordView& record, std::uint32_t slot) {
-  if (slot >= record.fields.size() || record.fields[slot].kind != Kind::String) return {};
-  return std::string(record.fields[slot].str());
+  if (slot >= record.fields.size() || record.field(slot).kind != Kind::String) return {};
+  return std::string(record.field(slot).str());
 }
 
 class IdHasher {
@@ -64,13 +64,14 @@ EventPtr make_event_record(const RecordView& record, std::string_view file) {
   event->user_arn = string_slot(record, kSlotUserArn);
   event->access_key_id = string_slot(record, kSlotAccessKeyId);
   event->recipient_account = string_slot(record, kSlotRecipientAccount);
-  if (kSlotErrorCode < record.fields.size() && record.fields[kSlotErrorCode].kind == Kind::String) {
-    event->error_code = std::string(record.fields[kSlotErrorCode].str());
+  if (kSlotErrorCode < record.fields.size() && record.field(kSlotErrorCode).kind == Kind::String) {
+    event->error_code = std::string(record.field(kSlotErrorCode).str());
   }
   event->provenance = record.provenance;
   event->file = std::string(file);
   event->slots.reserve(record.fields.size());
-  for (const Value& value : record.fields) event->slots.emplace_back(value);
+  // Evidence outlives the record: pending slots are materialized now.
+  for (std::uint32_t slot = 0; slot < record.fields.size(); ++slot) event->slots.emplace_back(record.field(slot));
   return event;
 }
 

@@ -1,4 +1,4 @@
-// eventTime parsing and formatting for RecordView (declared in runtime/record.h).
+// eventTime parsing and formatting, and pending slots, for RecordView (runtime/record.h).
 // Accepts RFC 3339 timestamps as CloudTrail writes them: "YYYY-MM-DDTHH:MM:SS",
 // optional fractional seconds (digits past milliseconds are truncated), then "Z"
 // or an offset "+HH:MM" / "-HH:MM" / "+HHMM". Anything else is malformed: the
@@ -91,6 +91,11 @@ bool read_offset(std::string_view text, std::size_t& pos, int& minutes) {
 }
 
 }  // namespace
+
+const Value& RecordView::resolve(std::uint32_t slot) const {
+  static const Value kUndefined;
+  return pending != nullptr ? pending->resolve(slot) : kUndefined;
+}
 
 bool parse_event_time(std::string_view text, std::int64_t& out_ms) {
   std::size_t pos = 0;

@@ -3,6 +3,14 @@
 // record's provenance. Values point into the reader's buffer and the per-record
 // Arena: a RecordView is valid until the reader moves to the next record.
 //
+// Pending slots: the reader leaves a whole object or array (`input.requestParameters`)
+// unmaterialized until something reads it, because most records are never
+// dispatched to the rule that does. Read slots through field(), which materializes
+// a pending slot on first access; a direct read of `fields` may see the pending
+// marker (an Undefined Value, see is_pending) instead of the value. A pending value
+// that turns out malformed reads as Undefined and is reported by the reader
+// (records_damaged_malformed_value).
+//
 // Slots 0..kStdSlotCount-1 are always extracted (alert evidence, ordering, keys);
 // the compiler appends rule-specific field paths after them.
 #pragma once
@@ -36,6 +44,26 @@ inline constexpr std::string_view kStdSlotPaths[kStdSlotCount] = {
     "sourceIPAddress", "userIdentity.arn", "userIdentity.accessKeyId", "errorCode",
     "recipientAccountId"};
 
+// The reader's side of pending slots: materializes slot `slot` (every slot of the
+// same path) in place and returns it; Undefined when the value is malformed.
+class PendingSlots {
+ public:
+  virtual const Value& resolve(std::uint32_t slot) = 0;
+
+ protected:
+  ~PendingSlots() = default;
+};
+
+// The pending marker: Undefined with a size no other Value has (Undefined has 0).
+inline constexpr std::uint32_t kPendingSize = 0xffffffffu;
+inline Value pending_slot(std::uint32_t index) {
+  Value v;
+  v.size = kPendingSize;
+  v.integer = index;
+  return v;
+}
+inline bool is_pending(const Value& v) { return v.kind == Kind::Undefined && v.size == kPendingSize; }
+
 // Where a record came from: enough to point a person at it.
 struct Provenance {
   std::uint32_t file_index = 0;     // index into the run's file list (stable order)
@@ -44,13 +72,21 @@ struct Provenance {
 };
 
 struct RecordView {
-  std::span<const Value> fields;    // one per Program field slot
+  std::span<const Value> fields;    // one per Program field slot; may hold pending markers
+  PendingSlots* pending = nullptr;  // resolves them; null when there are none
   Provenance provenance;
   std::int64_t time_ms = 0;         // eventTime parsed; valid when has_time
   bool has_time = false;
   std::string_view raw;             // the record's JSON text (EventBridge: the envelope)
 
-  const Value& field(std::uint32_t slot) const { return fields[slot]; }
+  const Value& field(std::uint32_t slot) const {
+    const Value& value = fields[slot];
+    if (is_pending(value)) [[unlikely]] return resolve(slot);
+    return value;
+  }
+
+ private:
+  const Value& resolve(std::uint32_t slot) const;
 };
 
 // Parses CloudTrail's eventTime ("2024-07-31T13:06:24Z", optional fractional

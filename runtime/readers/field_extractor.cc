@@ -1,13 +1,26 @@
 // Field extraction with simdjson on-demand (see field_extractor.h). The wanted
 // paths form a trie; the pass descends only into objects that lead to a wanted
 // path, so most of a record (requestParameters, responseElements) is skipped by
-// simdjson's structural index without being decoded.
+// simdjson's structural index without being decoded. A record has ~20 top-level
+// keys and most are unwanted, so a key is matched on its raw text (no unescape
+// copy) through a per-node perfect-hash table: one hash, one compare.
 // Tested by tests/unit/runtime/field_extractor_test.cc.
 #include "runtime/readers/field_extractor.h"
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "runtime/readers/json_scan.h"
+#include "runtime/record.h"
 
 namespace sesrules::runtime {
 
@@ -40,47 +53,171 @@ bool is_json_number(std::string_view s) {
   return i == s.size();
 }
 
+// Length of the string or key whose raw text starts at p (just after its opening
+// quote); false when it contains an escape, so that its raw text is not its value.
+// Stage 1 already rejected unescaped control characters in every string of the
+// record. Reads up to 31 bytes past the end: the record's text and its padding
+// (simdjson::SIMDJSON_PADDING, 64 bytes) follow.
+bool raw_string_length(const char* p, std::size_t& size) {
+#if defined(__SSE2__)
+  // 32 bytes per step, so that nearly every key ends in the first (one branch).
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  auto stops = [&](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return static_cast<std::uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
+  };
+  for (std::size_t i = 0;; i += 32) {
+    if (const std::uint32_t mask = stops(p + i) | stops(p + i + 16) << 16; mask != 0) {
+      size = i + static_cast<std::size_t>(std::countr_zero(mask));
+      return p[size] == '"';
+    }
+  }
+#else
+  size = 0;
+  while (p[size] != '"' && p[size] != '\\') ++size;
+  return p[size] == '"';
+#endif
+}
+
 }  // namespace
 
-FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths) {
+// p must have 8 readable bytes (the record's text has padding; build_table copies
+// keys into a buffer). Keys up to 16 bytes are wholly covered by head and tail.
+// Branch-free: key lengths vary from key to key and would mispredict.
+FieldExtractor::KeyWords FieldExtractor::key_words(const char* p, std::size_t size) {
+  static constexpr auto kKeep = [] {  // kKeep[n]: the bytes at p[0, n) of a loaded word
+    std::array<std::uint64_t, 9> keep{};
+    for (std::size_t n = 0; n < 8; ++n) {
+      const std::uint64_t low = (std::uint64_t{1} << (8 * n)) - 1;
+      keep[n] = std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * n));
+    }
+    keep[8] = ~std::uint64_t{0};
+    return keep;
+  }();
+  const std::uint64_t long_key = -static_cast<std::uint64_t>(size >= 8);  // all ones or zero
+  std::uint64_t head = 0, tail = 0;
+  std::memcpy(&head, p, sizeof head);
+  std::memcpy(&tail, p + ((size - 8) & long_key), sizeof tail);
+  return KeyWords{head & kKeep[std::min<std::size_t>(size, 8)], tail & long_key};
+}
+
+std::uint32_t FieldExtractor::key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift) {
+  const std::uint64_t mixed = words.head ^ (words.tail * 0x9e3779b97f4a7c15ull) ^ size;
+  return static_cast<std::uint32_t>((mixed * seed) >> shift);
+}
+
+FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth)
+    : max_depth_(max_depth) {
   nodes_.push_back(Node{});
   for (std::uint32_t slot = 0; slot < paths.size(); ++slot) {
     std::uint32_t node = 0;
     for (const std::string& key : paths[slot]) {
-      std::uint32_t child = find_child(node, key);
+      std::uint32_t child = find_child_linear(node, key);
       if (child == kNoNode) {
         child = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.push_back(Node{key, {}, {}});
+        nodes_.emplace_back().key = key;
         nodes_[node].children.push_back(child);
       }
       node = child;
     }
     if (node != 0) nodes_[node].slots.push_back(slot);
   }
+  for (std::uint32_t node = 0; node < nodes_.size(); ++node) build_table(node);
   seen_.assign(nodes_.size(), 0);
   slot_count_ = paths.size();
+  // iterate() keeps this depth when it grows the parser for a larger value.
+  // An allocation failure here resurfaces as MEMALLOC on the first resolve().
+  if (pending_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
 }
 
-std::uint32_t FieldExtractor::find_child(std::uint32_t node, std::string_view key) const {
+// Tries table sizes from 2x the children upwards and a few odd multipliers per
+// size; keys that agree in length and in their first and last 8 bytes never
+// separate, and then the node keeps the linear scan.
+void FieldExtractor::build_table(std::uint32_t node_index) {
+  Node& node = nodes_[node_index];
+  if (node.children.size() < 2) return;
+  for (std::uint32_t child : node.children) {
+    const std::string padded = nodes_[child].key + std::string(8, '\0');  // 8 readable bytes, as key_words needs
+    nodes_[child].words = key_words(padded.data(), nodes_[child].key.size());
+  }
+  const auto min_bits = static_cast<std::uint32_t>(std::bit_width(node.children.size()));
+  std::vector<TableEntry> table;
+  for (std::uint32_t bits = min_bits; bits <= min_bits + 3; ++bits) {
+    std::uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int attempt = 0; attempt < 64; ++attempt, seed = (seed * 0x5851f42d4c957f2dull + 0x14057b7ef767814full) | 1) {
+      table.assign(std::size_t{1} << bits, TableEntry{});
+      bool perfect = true;
+      for (std::size_t i = 0; i < node.children.size() && perfect; ++i) {
+        const Node& child = nodes_[node.children[i]];
+        TableEntry& entry = table[key_hash(child.words, child.key.size(), seed, 64 - bits)];
+        perfect = entry.child == kNoNode;
+        entry = TableEntry{child.words, child.key.size(), node.children[i]};
+      }
+      if (!perfect) continue;
+      node.table_offset = static_cast<std::uint32_t>(table_.size());
+      node.table_shift = 64 - bits;
+      node.table_seed = seed;
+      node.linear = false;
+      table_.insert(table_.end(), table.begin(), table.end());
+      return;
+    }
+  }
+}
+
+std::uint32_t FieldExtractor::find_child_linear(std::uint32_t node, std::string_view key) const {
   for (std::uint32_t child : nodes_[node].children) {
     if (nodes_[child].key == key) return child;
   }
   return kNoNode;
 }
 
+// key.data() must have 8 readable bytes: a raw key in the record's text. One
+// load of the table entry, no memcmp call for keys up to 16 bytes (the hash's
+// words decide equality) and no data-dependent branch but the caller's.
+std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
+  const Node& node = nodes_[node_index];
+  if (node.linear) return find_child_linear(node_index, key);
+  const KeyWords words = key_words(key.data(), key.size());
+  const TableEntry& entry = table_[node.table_offset + key_hash(words, key.size(), node.table_seed, node.table_shift)];
+  const bool same = (entry.size == key.size()) & (entry.words.head == words.head) & (entry.words.tail == words.tail);
+  if (key.size() > 16) [[unlikely]] return same && nodes_[entry.child].key == key ? entry.child : kNoNode;
+  return same ? entry.child : kNoNode;
+}
+
+// raw: whether key is the record's text itself (so find_child may read past it).
+error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& key, bool& raw) {
+  const char* text = field.key().raw();
+  std::size_t size = 0;
+  raw = raw_string_length(text, size);
+  if (raw) {
+    key = std::string_view(text, size);   // the record's text outlives any parser buffer
+    return simdjson::SUCCESS;
+  }
+  error_code error = field.unescaped_key().get(key);
+  if (!error && copy_strings_) key = arena_->copy_string(key);
+  return error;
+}
+
 error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
   for (Value& slot : slots) slot = Value::undefined();
   arena_ = &arena;
   slots_ = slots;
+  pending_.clear();
+  copy_strings_ = false;
   ++generation_;
   return extract_object(record, 0);
 }
 
 error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t node) {
-  for (auto field : object) {
+  for (auto result : object) {
+    if (error_code error = result.error()) return error;
+    ondemand::field&& field = std::move(result).value_unsafe();  // no copy of the iterator state
     std::string_view key;
-    if (error_code error = field.unescaped_key().get(key)) return error;
-    const std::uint32_t child = find_child(node, key);
+    bool raw = false;
+    if (error_code error = read_key(field, key, raw)) return error;
+    const std::uint32_t child = raw ? find_child(node, key) : find_child_linear(node, key);
     if (child == kNoNode || seen_[child] == generation_) continue;  // unwanted or duplicate key
     seen_[child] = generation_;
     if (error_code error = extract_member(field.value(), child)) return error;
@@ -88,34 +225,52 @@ error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t
   return simdjson::SUCCESS;
 }
 
-error_code FieldExtractor::extract_member(ondemand::value value, std::uint32_t child) {
+error_code FieldExtractor::extract_member(ondemand::value& value, std::uint32_t child) {
   const Node& node = nodes_[child];
-  if (!node.slots.empty()) {
+  ondemand::json_type type;
+  if (error_code error = value.type().get(type)) return error;
+  const bool container = type == ondemand::json_type::object || type == ondemand::json_type::array;
+  if (!node.slots.empty() && !container) {
     Value result;
     if (error_code error = materialize(value, *arena_, result)) return error;
     for (std::uint32_t slot : node.slots) slots_[slot] = result;
-    if (!node.children.empty()) fill_from_value(child, result);
     return simdjson::SUCCESS;
   }
-  ondemand::json_type type;
-  if (error_code error = value.type().get(type)) return error;
-  if (type != ondemand::json_type::object) return simdjson::SUCCESS;  // wrong type: leave Undefined
+  if (!node.slots.empty()) set_pending(child, value.raw_json_token().data());
+  if (type != ondemand::json_type::object || node.children.empty()) return simdjson::SUCCESS;  // wrong type: Undefined
   ondemand::object object;
   if (error_code error = value.get_object().get(object)) return error;
   return extract_object(object, child);
 }
 
-void FieldExtractor::fill_from_value(std::uint32_t node, const Value& value) {
-  if (value.kind != Kind::Object) return;
-  for (std::uint32_t child : nodes_[node].children) {
-    const Node& child_node = nodes_[child];
-    for (std::uint32_t i = 0; i < value.size; ++i) {
-      if (value.members[i].key != child_node.key) continue;
-      for (std::uint32_t slot : child_node.slots) slots_[slot] = value.members[i].value;
-      fill_from_value(child, value.members[i].value);
-      break;  // first occurrence wins
-    }
-  }
+void FieldExtractor::set_pending(std::uint32_t child, const char* start) {
+  const Value marker = pending_slot(static_cast<std::uint32_t>(pending_.size()));
+  pending_.push_back(Pending{child, start});
+  for (std::uint32_t slot : nodes_[child].slots) slots_[slot] = marker;
+}
+
+error_code FieldExtractor::resolve(std::uint32_t slot, const char* record_end) {
+  if (slot >= slots_.size() || !is_pending(slots_[slot])) return simdjson::SUCCESS;
+  const Pending pending = pending_.at(static_cast<std::size_t>(slots_[slot].integer));
+  Value result;
+  copy_strings_ = true;
+  const error_code error = materialize_span(std::string_view(pending.start, static_cast<std::size_t>(record_end - pending.start)), result);
+  copy_strings_ = false;
+  for (std::uint32_t s : nodes_[pending.node].slots) slots_[s] = error ? Value::undefined() : result;
+  return error;
+}
+
+// text: the pending value and whatever follows it up to the record's end.
+error_code FieldExtractor::materialize_span(std::string_view text, Value& out) {
+  const detail::ScanResult scan = detail::scan_value(text, 0, max_depth_);
+  if (scan.status == detail::ScanStatus::TooDeep) return simdjson::DEPTH_ERROR;
+  if (scan.status != detail::ScanStatus::Ok) return simdjson::TAPE_ERROR;
+  ondemand::document doc;
+  ondemand::value value;
+  error_code error = pending_parser_.iterate(text.data(), scan.end, scan.end + simdjson::SIMDJSON_PADDING).get(doc);
+  if (!error) error = doc.get_value().get(value);
+  if (!error) error = materialize(value, *arena_, out);  // scan_value ended the span at the value's end
+  return error;
 }
 
 error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Value& out) {
@@ -134,9 +289,15 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
       return materialize_array(array, out);
     }
     case ondemand::json_type::string: {
+      const char* raw = value.raw_json_token().data() + 1;  // after the quote; the value is not consumed
+      std::size_t size = 0;
+      if (raw_string_length(raw, size)) {
+        out = Value::from_string(std::string_view(raw, size));   // no escapes: the text is the value
+        return simdjson::SUCCESS;
+      }
       std::string_view text;
       if (error_code error = value.get_string().get(text)) return error;
-      out = Value::from_string(text);
+      out = Value::from_string(copy_strings_ ? arena_->copy_string(text) : text);
       return simdjson::SUCCESS;
     }
     case ondemand::json_type::number: return materialize_number(value, out);
@@ -159,9 +320,12 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
 
 error_code FieldExtractor::materialize_object(ondemand::object object, Value& out) {
   const std::size_t start = member_scratch_.size();
-  for (auto field : object) {
+  for (auto result : object) {
+    if (error_code error = result.error()) return error;
+    ondemand::field&& field = std::move(result).value_unsafe();  // no copy of the iterator state
     std::string_view key;
-    if (error_code error = field.unescaped_key().get(key)) return error;
+    bool raw = false;
+    if (error_code error = read_key(field, key, raw)) return error;
     Value child;
     if (error_code error = materialize(field.value(), *arena_, child)) return error;
     member_scratch_.push_back(Member{key, child});

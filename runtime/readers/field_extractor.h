@@ -4,18 +4,28 @@
 //
 // Contract:
 //  - Paths are object keys only ({"userIdentity","arn"}); arrays are not entered.
-//  - A wanted value that is an object or array is materialized whole into the
-//    Arena as a Value tree; wanted paths below it are then read from that tree.
-//  - Strings (and object keys) are views into the simdjson parser's string buffer:
-//    valid until the parser iterates the next document. Numbers become Int when
-//    they fit in int64, else Float; a number simdjson cannot represent (1e400,
-//    a 30-digit integer) becomes Float when finite, else its raw text as a String.
+//  - A wanted value that is an object or array is left PENDING: its slots hold a
+//    pending marker (Value::pending(), see record.h) and only its start in the
+//    record's text is remembered. resolve() materializes it into the Arena as a
+//    Value tree on first access (RecordView::field does that), so records no rule
+//    reads it for pay nothing. Wanted paths below it are still extracted eagerly.
+//  - A pending value is validated only when resolved: resolve() returns simdjson's
+//    error for a malformed one and leaves its slots Undefined (the reader reports
+//    it as records_damaged_malformed_value). Eagerly read values are validated in
+//    extract(), whose error skips the whole record, as before.
+//  - Strings (and object keys) are views into the record's text (keys without
+//    escapes) or the simdjson parser's string buffer: valid until the parser
+//    iterates the next document. Resolved values copy their strings into the Arena.
+//    Numbers become Int when they fit in int64, else Float; a number simdjson
+//    cannot represent (1e400, a 30-digit integer) becomes Float when finite, else
+//    its raw text as a String.
+//  - Keys are matched by their unescaped text: "event\u004eame" is eventName.
 //  - Duplicate keys: the first occurrence wins, also for the keys of materialized
 //    objects' lookups; later duplicates are skipped without being read.
 //  - Wrong types are values, not errors: a path through a string or null leaves
 //    the deeper slots Undefined.
 //  - Returns simdjson's error when the record is malformed where the pass reads it.
-// Not thread-safe (scratch buffers); one per reader.
+// Not thread-safe (scratch buffers, the parser for pending values); one per reader.
 #pragma once
 
 #include <cstdint>
@@ -31,39 +41,81 @@ namespace sesrules::runtime {
 
 class FieldExtractor {
  public:
-  explicit FieldExtractor(const std::vector<std::vector<std::string>>& paths);
+  // max_depth bounds the nesting of a pending value when it is resolved.
+  explicit FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth = 1024);
 
   std::size_t slot_count() const { return slot_count_; }
 
-  // Sets every slot (slots.size() == slot_count()) to Undefined, then fills the found ones.
+  // Sets every slot (slots.size() == slot_count()) to Undefined, then fills the found
+  // ones; whole objects/arrays are left pending. The record's text must be followed
+  // by simdjson::SIMDJSON_PADDING readable bytes (resolve() parses pieces of it).
   simdjson::error_code extract(simdjson::ondemand::object record, Arena& arena, std::span<Value> slots);
+
+  // Materializes the pending value behind slots[slot] (a Value::pending() marker from
+  // the last extract(), whose slots and Arena must still be alive) into every slot of
+  // its path. record_end: one past the last byte of the record's text. On error the
+  // slots become Undefined and stay so.
+  simdjson::error_code resolve(std::uint32_t slot, const char* record_end);
+  bool has_pending() const { return !pending_.empty(); }
 
   // Materializes any JSON value into arena-backed Values (used for whole documents in tests).
   simdjson::error_code materialize(simdjson::ondemand::value value, Arena& arena, Value& out);
 
  private:
+  static constexpr std::uint32_t kNoNode = 0xffffffffu;
+  struct KeyWords {
+    std::uint64_t head = 0, tail = 0;      // a key's first and last 8 bytes (see key_words)
+  };
   struct Node {
     std::string key;
+    KeyWords words;
     std::vector<std::uint32_t> children;   // node indices
     std::vector<std::uint32_t> slots;      // slots whose path ends here
+    // Perfect-hash table over the children's keys (see key_hash); linear scan when
+    // no collision-free table was found.
+    std::uint32_t table_offset = 0;        // into table_
+    std::uint32_t table_shift = 0;
+    std::uint64_t table_seed = 0;
+    bool linear = true;
   };
-  static constexpr std::uint32_t kNoNode = 0xffffffffu;
+  struct TableEntry {                      // a child's key and index; empty: kNoNode, matching no key
+    KeyWords words;
+    std::size_t size = ~std::size_t{0};
+    std::uint32_t child = kNoNode;
+  };
+  struct Pending {
+    std::uint32_t node;
+    const char* start;                     // the value's first byte in the record's text
+  };
 
-  std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
+  static KeyWords key_words(const char* p, std::size_t size);
+  static std::uint32_t key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift);
+  std::uint32_t find_child_linear(std::uint32_t node, std::string_view key) const;
+  // Inlined into the per-key loops: called for every key of a record.
+  [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
+  void build_table(std::uint32_t node);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
-  simdjson::error_code extract_member(simdjson::ondemand::value value, std::uint32_t child);
+  simdjson::error_code extract_member(simdjson::ondemand::value& value, std::uint32_t child);
+  void set_pending(std::uint32_t child, const char* start);
+  simdjson::error_code materialize_span(std::string_view text, Value& out);
   simdjson::error_code materialize_object(simdjson::ondemand::object object, Value& out);
   simdjson::error_code materialize_array(simdjson::ondemand::array array, Value& out);
   simdjson::error_code materialize_number(simdjson::ondemand::value value, Value& out);
-  void fill_from_value(std::uint32_t node, const Value& value);
+  [[gnu::always_inline]] inline simdjson::error_code read_key(simdjson::ondemand::field& field, std::string_view& key,
+                                                             bool& raw);
 
   std::vector<Node> nodes_;                // nodes_[0] is the root (the record object)
+  std::vector<TableEntry> table_;          // the nodes' key tables
   std::vector<std::uint64_t> seen_;        // per node: generation_ when last matched
   std::uint64_t generation_ = 0;
   std::size_t slot_count_ = 0;
+  std::size_t max_depth_;
   // Per-call state; scratch stacks keep steady-state extraction allocation-free.
   Arena* arena_ = nullptr;
   std::span<Value> slots_;
+  std::vector<Pending> pending_;           // this record's pending values
+  bool copy_strings_ = false;              // resolving: strings must outlive pending_parser_'s buffer
+  simdjson::ondemand::parser pending_parser_;  // not the record's: its strings are still in use
   std::vector<Member> member_scratch_;
   std::vector<Value> item_scratch_;
 };

@@ -1,7 +1,8 @@
 // Block classification kernels and escape/string resolution (see json_blocks.h).
 // The escape step is the carry trick of simdjson's stage 1 (Langdale & Lemire,
 // "Parsing Gigabytes of JSON per Second"): backslash runs of odd length escape
-// the byte after them. String interiors are the prefix XOR of unescaped quotes.
+// the byte after them. String interiors are the prefix XOR of unescaped quotes
+// (one carry-less multiplication on AVX2 CPUs).
 // Tested by tests/unit/runtime/json_blocks_test.cc.
 #include "runtime/readers/json_blocks.h"
 
@@ -47,15 +48,24 @@ BlockClasses classify_sse2(const char* bytes) {
   return BlockClasses{mask_of(parts, '"'), mask_of(parts, '\\'), mask_of(folded, '{'), mask_of(folded, '}')};
 }
 
-using Kernel = BlockClasses (*)(const char*);
+// prefix_xor in one instruction: carry-less multiplication by all ones.
+__attribute__((target("pclmul"))) inline std::uint64_t prefix_xor_clmul(std::uint64_t x) {
+  const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, static_cast<long long>(x)), _mm_set1_epi8(-1), 0);
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(product));
+}
 
-const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+using Kernel = BlockClasses (*)(const char*);
+using PrefixXor = std::uint64_t (*)(std::uint64_t);
+
+// Every AVX2 CPU also has PCLMULQDQ; checked anyway.
+const bool kHasAvx2 =
+    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
 const Kernel kKernel = kHasAvx2 ? classify_avx2 : classify_sse2;
 
 // The framing loop, inlined into one function per kernel so that the AVX2 one
 // also gets the POPCNT instruction (the x86-64 baseline calls libgcc for it)
 // and, flattened, the classification inline.
-template <Kernel kClassify>
+template <Kernel kClassify, PrefixXor kPrefixXor>
 __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view data, std::size_t pos,
                                                              std::size_t max_depth) {
   std::size_t depth = 0;
@@ -69,7 +79,7 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
       std::memcpy(tail, bytes, data.size() - block);
       bytes = tail;
     }
-    const StructuralBits brackets = structural_brackets(kClassify(bytes), state);
+    const StructuralBits brackets = structural_brackets<kPrefixXor>(kClassify(bytes), state);
     // Most blocks lie inside the value: if even all of the block's closers cannot
     // end it and its openers cannot pass the depth limit, only the counts matter.
     const auto opens = static_cast<std::size_t>(__builtin_popcountll(brackets.open));
@@ -91,9 +101,9 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
   return {ScanStatus::Truncated, data.size()};
 }
 
-__attribute__((target("avx2,popcnt"), flatten)) ScanResult scan_avx2(std::string_view data, std::size_t pos,
-                                                            std::size_t max_depth) {
-  return scan_blocks<classify_avx2>(data, pos, max_depth);
+__attribute__((target("avx2,popcnt,pclmul"), flatten)) ScanResult scan_avx2(std::string_view data, std::size_t pos,
+                                                                   std::size_t max_depth) {
+  return scan_blocks<classify_avx2, prefix_xor_clmul>(data, pos, max_depth);
 }
 
 
@@ -102,7 +112,7 @@ __attribute__((target("avx2,popcnt"), flatten)) ScanResult scan_avx2(std::string
 BlockClasses classify_block(const char* bytes) { return kKernel(bytes); }
 
 ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth) {
-  return scan_blocks<classify_sse2>(data, pos, max_depth);
+  return scan_blocks<classify_sse2, prefix_xor>(data, pos, max_depth);
 }
 
 ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {

@@ -71,10 +71,15 @@ inline std::uint64_t prefix_xor(std::uint64_t x) {
   return x;
 }
 
+// kPrefixXor: prefix_xor or a carry-less-multiply equivalent (json_blocks.cc).
+template <std::uint64_t (*kPrefixXor)(std::uint64_t) = prefix_xor>
 inline StructuralBits structural_brackets(const BlockClasses& classes, StringState& state) {
-  const std::uint64_t quotes = classes.quote & ~escaped_bytes(classes.backslash, state.escape_carry);
+  // Most blocks have no backslash and follow none: nothing is escaped.
+  const std::uint64_t escaped =
+      (classes.backslash | state.escape_carry) != 0 ? escaped_bytes(classes.backslash, state.escape_carry) : 0;
+  const std::uint64_t quotes = classes.quote & ~escaped;
   // Opening quote and interior set, closing quote clear: brackets there are text.
-  const std::uint64_t in_string = prefix_xor(quotes) ^ state.in_string_carry;
+  const std::uint64_t in_string = kPrefixXor(quotes) ^ state.in_string_carry;
   state.in_string_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
   return StructuralBits{classes.open & ~in_string, classes.close & ~in_string};
 }

@@ -18,6 +18,9 @@
 //   records_skipped_not_an_object    a unit that is valid JSON but not an object (`42`)
 //   records_skipped_bad_envelope     EventBridge without a "detail" object, CloudWatch
 //                                    payload without "logEvents" or an event without "message"
+//   records_damaged_malformed_value  a whole object/array a rule read (materialized only
+//                                    then, see record.h) is not valid JSON: the record was
+//                                    evaluated, with that field read as missing
 //   files_skipped_unreadable         cannot open or read the file
 //   files_skipped_not_json           content does not start with '{' or '['
 //   files_skipped_malformed_json     framing broken beyond recovery at the start ("Records": 5)
@@ -28,8 +31,9 @@
 //   files_skipped_gzip_truncated, files_skipped_gzip_corrupt, files_damaged_gzip,
 //   files_skipped_decompression_cap  see decompress.h
 // Validation depth: simdjson checks UTF-8, strings and structure of every record,
-// and every value the Program reads; scalars in unread fields are not decoded, so a
-// broken literal there (`tru`) goes unnoticed. Prefiltered records are not parsed.
+// and every scalar the Program reads; scalars in unread fields are not decoded, so a
+// broken literal there (`tru`) goes unnoticed. A whole object/array the Program reads
+// is decoded only when a rule reads it on that record. Prefiltered records are not parsed.
 #pragma once
 
 #include <cstdint>

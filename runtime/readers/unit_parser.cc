@@ -60,7 +60,8 @@ UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
     : options_(options),
       prefilter_(program),
       prefilter_active_(options.use_prefilter && prefilter_.active()),
-      extractor_(program.fields.empty() ? standard_field_paths() : program.fields),
+      paths_(program.fields.empty() ? standard_field_paths() : program.fields),
+      extractor_(paths_, options.max_depth),
       has_time_slot_(program.fields.empty() ||
                      program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),
       slots_(extractor_.slot_count()) {
@@ -150,12 +151,28 @@ void UnitParser::deliver(FileSession& s, ondemand::object record, std::string_vi
   }
   RecordView view;
   view.fields = slots_;
+  if (extractor_.has_pending()) {
+    view.pending = this;
+    current_ = Current{&s, raw, index, offset};
+  }
   view.provenance = Provenance{s.file_index, index, s.base + offset};
   view.raw = raw;
   const Value& time = slots_.empty() ? Value() : slots_[kSlotEventTime];
   if (has_time_slot_ && time.kind == Kind::String) view.has_time = parse_event_time(time.str(), view.time_ms);
   ++s.stats->records;
   (*s.on_record)(view);
+}
+
+const Value& UnitParser::resolve(std::uint32_t slot) {
+  const error_code error = extractor_.resolve(slot, current_.raw.data() + current_.raw.size());
+  if (error && current_.session != nullptr) {
+    std::string path;
+    for (const std::string& key : paths_.at(slot)) path += (path.empty() ? "" : ".") + key;
+    current_.session->record_issue("records_damaged_malformed_value", current_.index, current_.offset,
+                                   fmt::format("{} is not valid JSON ({}); rules read it as missing", path,
+                                               simdjson::error_message(error)));
+  }
+  return slots_[slot];
 }
 
 // CloudWatch Logs subscription payload: the messages are unescaped into messages_

@@ -51,7 +51,9 @@ struct FileSession {
   void file_issue(std::string_view reason, std::uint64_t offset, std::string_view what);
 };
 
-class UnitParser {
+// Also the PendingSlots of the RecordViews it delivers: resolving a malformed
+// pending value reports records_damaged_malformed_value for the current record.
+class UnitParser final : public PendingSlots {
  public:
   UnitParser(const Program& program, const ReaderOptions& options);
 
@@ -64,9 +66,16 @@ class UnitParser {
   void begin_file(const FileSession& session);
   std::size_t max_depth() const { return options_.max_depth; }
   std::size_t slot_count() const { return slots_.size(); }
+  const Value& resolve(std::uint32_t slot) override;
 
  private:
   struct LogEvent { std::size_t begin = 0, size = 0, byte_offset = 0; bool ok = false; };
+  // The record being delivered, for resolve().
+  struct Current {
+    FileSession* session = nullptr;
+    std::string_view raw;
+    std::uint64_t index = 0, offset = 0;
+  };
 
   // Parses one record's JSON at base[0, size) (allocated readable bytes).
   void parse_record(FileSession& s, const char* base, std::size_t size, std::size_t allocated,
@@ -85,7 +94,9 @@ class UnitParser {
   bool file_scanned_ = false;         // hits_ holds the current file's prefilter hits
   std::vector<std::size_t> hits_;     // sorted offsets into the file's data
   std::size_t next_hit_ = 0;          // first hit not before the last record checked
+  std::vector<std::vector<std::string>> paths_;   // by slot, for messages
   FieldExtractor extractor_;
+  Current current_;
   bool has_time_slot_;
   simdjson::ondemand::parser parser_;
   Arena arena_;

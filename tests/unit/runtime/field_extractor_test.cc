@@ -1,5 +1,6 @@
 // Tests runtime/readers/field_extractor.cc: one-pass extraction of wanted paths,
-// materialized objects/arrays, numbers, duplicate keys and wrong-typed fields.
+// pending (lazily materialized) objects/arrays, numbers, duplicate keys, key
+// matching (escapes, hash collisions) and wrong-typed fields.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -8,6 +9,7 @@
 #include <simdjson.h>
 
 #include "runtime/readers/field_extractor.h"
+#include "runtime/record.h"
 
 namespace rt = sesrules::runtime;
 
@@ -22,21 +24,38 @@ const std::vector<std::vector<std::string>> kPaths = {
     {"n"},
 };
 
-// Extracts kPaths from json and renders the slots as a JSON array.
-std::string extract(rt::FieldExtractor& extractor, const std::string& json) {
+// One record's extraction, kept alive for resolve() and the checks.
+struct Extracted {
   simdjson::ondemand::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::ondemand::document doc;
-  REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
-  simdjson::ondemand::object object;
-  REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
+  simdjson::padded_string padded;
   rt::Arena arena;
-  std::vector<rt::Value> slots(extractor.slot_count());
-  const simdjson::error_code error = extractor.extract(object, arena, slots);
-  if (error) return std::string("error: ") + simdjson::error_message(error);
+  std::vector<rt::Value> slots;
+  simdjson::error_code error = simdjson::SUCCESS;
+
+  Extracted(rt::FieldExtractor& extractor, const std::string& json)
+      : padded(json), slots(extractor.slot_count()) {
+    simdjson::ondemand::document doc;
+    REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
+    simdjson::ondemand::object object;
+    REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
+    error = extractor.extract(object, arena, slots);
+  }
+  const char* end() const { return padded.data() + padded.size(); }
+};
+
+// Extracts the paths from json, resolves pending slots and renders the slots as
+// a JSON array ("~" marks Undefined; "!" a pending value that failed to resolve).
+std::string extract(rt::FieldExtractor& extractor, const std::string& json) {
+  Extracted record(extractor, json);
+  if (record.error) return std::string("error: ") + simdjson::error_message(record.error);
+  const std::vector<rt::Value>& slots = record.slots;
   std::string out = "[";
   for (std::size_t i = 0; i < slots.size(); ++i) {
     if (i > 0) out += ",";
+    if (rt::is_pending(slots[i]) &&
+        extractor.resolve(static_cast<std::uint32_t>(i), record.end()) != simdjson::SUCCESS) {
+      out += "!";
+    }
     out += slots[i].is_defined() ? "" : "~";
     rt::append_json(out, slots[i]);
   }
@@ -94,18 +113,72 @@ TEST_CASE("FieldExtractor numbers: ints, floats, huge values never fail") {
   rt::FieldExtractor extractor(kPaths);
   for (const Case& c : cases) {
     CAPTURE(c.number);
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(std::string(R"({"n":)") + c.number + "}");
-    simdjson::ondemand::document doc;
-    REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
-    simdjson::ondemand::object object;
-    REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
-    rt::Arena arena;
-    std::vector<rt::Value> slots(extractor.slot_count());
-    REQUIRE(extractor.extract(object, arena, slots) == simdjson::SUCCESS);
+    Extracted record(extractor, std::string(R"({"n":)") + c.number + "}");
+    REQUIRE(record.error == simdjson::SUCCESS);
+    const std::vector<rt::Value>& slots = record.slots;
     CHECK(slots[5].kind == c.kind);
     std::string json;
     rt::append_json(json, slots[5]);
     CHECK(json == c.json);
   }
+}
+
+TEST_CASE("FieldExtractor leaves whole objects and arrays pending until resolved") {
+  rt::FieldExtractor extractor(kPaths);
+  Extracted record(extractor,
+                   R"({"requestParameters":{"serviceCode":"ses","k\"ey":"v\u0041","list":[1,{"a":"\n"}]},"eventName":"X"})");
+  REQUIRE(record.error == simdjson::SUCCESS);
+  std::vector<rt::Value>& slots = record.slots;
+  CHECK(extractor.has_pending());
+  CHECK(rt::is_pending(slots[3]));
+  CHECK_FALSE(slots[3].is_defined());              // a reader bypassing RecordView::field sees Undefined
+  CHECK(slots[4].str() == "ses");                   // paths below a pending value are extracted eagerly
+  CHECK(slots[0].str() == "X");
+  const char* end = record.end();
+  REQUIRE(extractor.resolve(3, end) == simdjson::SUCCESS);
+  std::string json;
+  rt::append_json(json, slots[3]);
+  CHECK(json == R"({"serviceCode":"ses","k\"ey":"vA","list":[1,{"a":"\n"}]})");
+  CHECK(extractor.resolve(3, end) == simdjson::SUCCESS);  // resolved once; again is a no-op
+  CHECK(extractor.resolve(0, end) == simdjson::SUCCESS);  // not pending: untouched
+  CHECK(slots[0].str() == "X");
+}
+
+TEST_CASE("FieldExtractor: resolved values own their strings, several per record") {
+  const std::vector<std::vector<std::string>> paths = {{"a"}, {"b"}, {"c"}};
+  rt::FieldExtractor extractor(paths);
+  CHECK(extract(extractor, R"({"a":{"s":"x\ty"},"b":["\u00e9t\u00e9",{"k":"z"}],"c":{}})") ==
+        R"([{"s":"x\ty"},["été",{"k":"z"}],{}])");
+  CHECK(extract(extractor, R"({"a":[],"c":"scalar","b":{"d":{"e":[[]]}}})") == R"([[],{"d":{"e":[[]]}},"scalar"])");
+}
+
+TEST_CASE("FieldExtractor: a malformed pending value fails only its resolve") {
+  const std::vector<std::vector<std::string>> paths = {{"eventName"}, {"requestParameters"}, {"r"}};
+  rt::FieldExtractor extractor(paths);
+  CHECK(extract(extractor, R"({"requestParameters":{"a":tru},"eventName":"X"})") == R"(["X",!~null,~null])");
+  CHECK(extract(extractor, R"({"requestParameters":[1 2],"eventName":"X"})") == R"(["X",!~null,~null])");
+  CHECK(extract(extractor, R"({"requestParameters":{"a":1,,},"r":[-],"eventName":"X"})") == R"(["X",!~null,!~null])");
+  CHECK(extract(extractor, R"({"requestParameters":{"a":[1e400]},"eventName":"Y"})") == R"(["Y",{"a":["1e400"]},~null])");
+}
+
+TEST_CASE("FieldExtractor key matching: escapes, long keys and keys the hash cannot separate") {
+  // Same length, first and last byte: no perfect table exists, the node scans linearly.
+  const std::vector<std::vector<std::string>> paths = {
+      {"aXz"}, {"aYz"}, {"aZz"}, {"k\"q"}, {"a_key_of_exactly16"}, {"a_much_longer_key_than_sixteen_bytes"},
+      {""}, {"o", "aXz"}, {"o", "aYz"}};
+  rt::FieldExtractor extractor(paths);
+  CHECK(extract(extractor,
+                R"({"aYz":1,"a\u005az":2,"k\"q":3,"a_key_of_exactly16":4,"a_much_longer_key_than_sixteen_bytes":5,)"
+                R"("":6,"o":{"aXz":7,"a\u0059z":8,"aWz":0},"aXz":9,"aX":0,"aXzz":0,"a\\z":0})") ==
+        "[9,1,2,3,4,5,6,7,8]");
+  // CloudTrail's top level: many keys, most unwanted, rejected by hash and compare.
+  const std::vector<std::vector<std::string>> cloudtrail = {
+      {"eventTime"}, {"eventSource"}, {"eventName"}, {"awsRegion"}, {"sourceIPAddress"}, {"errorCode"},
+      {"userIdentity", "arn"}, {"recipientAccountId"}, {"eventID"}};
+  rt::FieldExtractor top(cloudtrail);
+  CHECK(extract(top, R"({"eventVersion":"1.09","userIdentity":{"type":"IAMUser","arn":"A"},"eventTime":"T",)"
+                     R"("eventSource":"S","eventName":"N","awsRegion":"R","sourceIPAddress":"I","userAgent":"U",)"
+                     R"("requestParameters":null,"responseElements":null,"eventID":"E","readOnly":true,)"
+                     R"("eventType":"AwsApiCall","recipientAccountId":"1","eventIDx":"no","eventI":"no"})") ==
+        R"(["T","S","N","R","I",~null,"A","1","E"])");
 }

@@ -46,7 +46,7 @@ inline DeliveredRecord summarize(const RecordView& view) {
   out.fields_json = "[";
   for (std::size_t i = 0; i < view.fields.size(); ++i) {
     if (i > 0) out.fields_json += ",";
-    append_json(out.fields_json, view.fields[i]);
+    append_json(out.fields_json, view.field(static_cast<std::uint32_t>(i)));
   }
   out.fields_json += "]";
   out.provenance = view.provenance;

@@ -269,6 +269,58 @@ TEST_CASE("RecordReader: program field paths decide the slots") {
         R"([null,null,null,"X",null,null,null,"AKIA",null,null,"a@b.c",{"type":"IAMUser","accessKeyId":"AKIA"}])");
 }
 
+TEST_CASE("RecordReader: whole objects are materialized on access; a malformed one is reported") {
+  rt::Program program;
+  for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
+  program.fields.push_back({"requestParameters"});
+  program.fields.push_back({"requestParameters", "name"});
+  rt::RecordReader reader(program, {});
+  const std::string bytes =
+      "{\"eventName\":\"A\",\"requestParameters\":{\"name\":\"n1\",\"tags\":[1,{\"k\":\"v\\\"\"}]}}\n"
+      "{\"eventName\":\"B\",\"requestParameters\":{\"name\":\"n2\",\"bad\":tru}}\n"
+      "{\"eventName\":\"C\",\"requestParameters\":[\"x\"]}\n";
+  std::vector<std::string> untouched;  // the slot as a reader bypassing field() sees it
+  ReadOutcome outcome;
+  outcome.stats = reader.read_buffer(
+      "test.json", bytes, 0,
+      [&](const rt::RecordView& view) {
+        untouched.push_back(rt::is_pending(view.fields[rt::kStdSlotCount]) ? "pending" : "materialized");
+        outcome.records.push_back(rt::testing::summarize(view));
+      },
+      [&](const rt::ReadIssue& issue) { outcome.issues.push_back(issue); });
+  REQUIRE(outcome.records.size() == 3);
+  CHECK(untouched == std::vector<std::string>{"pending", "pending", "pending"});
+  CHECK(outcome.records[0].fields_json ==
+        R"([null,null,null,"A",null,null,null,null,null,null,{"name":"n1","tags":[1,{"k":"v\""}]},"n1"])");
+  // The malformed value reads as missing; the record is still delivered, the damage reported.
+  CHECK(outcome.records[1].fields_json == R"([null,null,null,"B",null,null,null,null,null,null,null,"n2"])");
+  CHECK(outcome.records[2].fields_json == R"([null,null,null,"C",null,null,null,null,null,null,["x"],null])");
+  CHECK(outcome.stats.records == 3);
+  CHECK(outcome.skipped("records_damaged_malformed_value") == 1);
+  REQUIRE(outcome.issues.size() == 1);
+  CHECK(outcome.issues[0].reason == "records_damaged_malformed_value");
+  CHECK(outcome.issues[0].record_index == 1);
+  CHECK(outcome.issues[0].byte_offset == bytes.find("{\"eventName\":\"B\""));
+  CHECK(outcome.issues[0].message.find("test.json: record 1 (byte ") == 0);
+  CHECK(outcome.issues[0].message.find("requestParameters is not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("RecordReader: pending objects resolve inside EventBridge envelopes and CloudWatch messages") {
+  rt::Program program;
+  for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
+  program.fields.push_back({"requestParameters"});
+  rt::RecordReader reader(program, {});
+  const std::string record = R"({"eventName":"A","requestParameters":{"to":["a@b.c"],"s":"\u00e9"}})";
+  const std::string expected = R"([null,null,null,"A",null,null,null,null,null,null,{"to":["a@b.c"],"s":"é"}])";
+  for (const std::string& input : {eventbridge(record), cloudwatch({record, record})}) {
+    CAPTURE(input);
+    const ReadOutcome outcome = read_bytes(reader, input);
+    REQUIRE(!outcome.records.empty());
+    for (const auto& delivered : outcome.records) CHECK(delivered.fields_json == expected);
+    CHECK(outcome.issues.empty());
+  }
+}
+
 TEST_CASE("RecordReader::read_file reads from disk and stdin, reports unreadable files") {
   const rt::testing::ScratchDir dir;
   const std::string path = dir.write("logs/111122223333_CloudTrail_us-east-1_20240731T1305Z_abc.json.gz",
