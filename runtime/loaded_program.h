@@ -27,7 +27,9 @@ class LoadedProgram {
   ~LoadedProgram();
 
   const Program& program() const { return program_; }
-  bool in_set(std::uint32_t set, std::string_view s) const { return sets_[set].contains(s); }
+  bool in_set(std::uint32_t set, std::string_view s) const;
+  // Constant A as a Value (strings view the owned Program).
+  const Value& constant(std::uint32_t index) const { return constants_[index]; }
   bool regex_matches(std::uint32_t regex, std::string_view s) const;
   bool glob_matches(std::uint32_t glob, std::string_view s) const;
   bool cidr_contains(std::uint32_t cidr, std::string_view ip) const;
@@ -38,9 +40,14 @@ class LoadedProgram {
  private:
   explicit LoadedProgram(Program program);
   Status prepare();
+  static Value constant_value(const Constant& c);
 
   Program program_;
+  // Sets of up to kLinearSetMax strings are scanned: cheaper than hashing the
+  // probe, and most rule sets are that small. Larger ones are hashed here.
+  static constexpr std::size_t kLinearSetMax = 8;
   std::vector<std::unordered_set<std::string_view>> sets_;
+  std::vector<Value> constants_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   std::vector<CidrBlock> cidrs_;
   std::vector<std::uint32_t> max_stack_;
