@@ -37,6 +37,7 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
   until_hit_.assign(rules, 0);
   single_hit_.assign(rules, 0);
   profile_.assign(rules, RuleProfile{});
+  for (const Rule& rule : program_->program().rules) predicate_fn_.push_back(rule.predicate_fn);
   if (options_.coverage) {
     coverage_.assign(program_->program().code.size(), 0);
     vm_.set_coverage(&coverage_);
@@ -44,11 +45,13 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
 }
 
 bool RecordEvaluator::run_target(const DispatchTarget& target, const RecordView& record) {
+  if (target.step == kWholeRule) {
+    std::uint32_t fn = predicate_fn_[target.rule];
+    return fn != kNoFunction && vm_.holds(fn, record, arena_);
+  }
   const Rule& rule = program_->program().rules[target.rule];
   std::uint32_t fn = kNoFunction;
-  if (target.step == kWholeRule) {
-    fn = rule.predicate_fn;
-  } else if (target.step == kUntilStep) {
+  if (target.step == kUntilStep) {
     fn = rule.until_fn;
   } else if (target.step < rule.steps.size()) {
     fn = rule.steps[target.step].local_fn;

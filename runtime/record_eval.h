@@ -70,6 +70,9 @@ class RecordEvaluator {
   std::vector<std::uint8_t> until_hit_;
   std::vector<std::uint8_t> single_hit_;
   std::vector<std::uint32_t> touched_;
+  // Rule::predicate_fn by rule, so that dispatching a record to a Single rule
+  // does not touch the (large) Rule.
+  std::vector<std::uint32_t> predicate_fn_;
   std::vector<RuleProfile> profile_;
   std::uint64_t records_dispatched_ = 0;
   std::vector<std::uint64_t> coverage_;
