@@ -31,6 +31,7 @@ Status LoadedProgram::prepare() {
     else sets_.emplace_back();
   }
   for (const Constant& c : program_.constants) constants_.push_back(constant_value(c));
+  for (const Function& f : program_.functions) headers_.push_back({f.entry, f.length, f.params, f.locals});
   RE2::Options options;
   options.set_log_errors(false);
   for (const std::string& pattern : program_.regexes) {

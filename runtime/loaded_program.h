@@ -19,6 +19,15 @@ namespace re2 { class RE2; }
 
 namespace sesrules::runtime {
 
+// Function without its name: the VM's per-call lookup reads this compact table
+// (several to a cache line) rather than Program::functions.
+struct FunctionHeader {
+  std::uint32_t entry = 0;
+  std::uint32_t length = 0;
+  std::uint16_t params = 0;
+  std::uint16_t locals = 0;
+};
+
 class LoadedProgram {
  public:
   // Verifies the program (runtime/verify.h) and compiles its patterns. An error
@@ -28,6 +37,8 @@ class LoadedProgram {
 
   const Program& program() const { return program_; }
   bool in_set(std::uint32_t set, std::string_view s) const;
+  std::size_t function_count() const { return headers_.size(); }
+  const FunctionHeader& function(std::uint32_t fn) const { return headers_[fn]; }
   // Constant A as a Value (strings view the owned Program).
   const Value& constant(std::uint32_t index) const { return constants_[index]; }
   bool regex_matches(std::uint32_t regex, std::string_view s) const;
@@ -48,6 +59,7 @@ class LoadedProgram {
   static constexpr std::size_t kLinearSetMax = 8;
   std::vector<std::unordered_set<std::string_view>> sets_;
   std::vector<Value> constants_;
+  std::vector<FunctionHeader> headers_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   std::vector<CidrBlock> cidrs_;
   std::vector<std::uint32_t> max_stack_;

@@ -39,8 +39,7 @@ Vm::Vm(std::shared_ptr<const LoadedProgram> program)
 
 Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures,
                std::span<const Value> args) {
-  const Program& p = *code_owner_;
-  if (fn >= p.functions.size() || args.size() != p.functions[fn].params) return Value::undefined();
+  if (fn >= program_->function_count() || args.size() != program_->function(fn).params) return Value::undefined();
   record_ = &record;
   arena_ = &arena;
   captures_ = captures;
@@ -168,7 +167,7 @@ Value Vm::field_test(const Instr& in) const {
 
 Value Vm::run(std::uint32_t fn_index, Value* frame) {
   const Program& p = *code_owner_;
-  const Function& fn = p.functions[fn_index];
+  const FunctionHeader& fn = program_->function(fn_index);
   if (!charge(fn.length)) return Value::undefined();
   const Instr* code = p.code.data() + fn.entry;
   std::fill(frame + fn.params, frame + fn.locals, Value::undefined());
