@@ -60,6 +60,18 @@ bool RecordEvaluator::run_target(const DispatchTarget& target, const RecordView&
   return vm_.holds(fn, record, arena_);
 }
 
+// Profiling only: the per-rule counters are writes scattered over all rules.
+bool RecordEvaluator::run_profiled(const DispatchTarget& target, const RecordView& record) {
+  RuleProfile& prof = profile_[target.rule];
+  ++prof.dispatched;
+  auto start = std::chrono::steady_clock::now();
+  bool held = run_target(target, record);
+  prof.nanoseconds += static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+  prof.matched += held;
+  return held;
+}
+
 void RecordEvaluator::evaluate(const RecordView& record, const std::string& file_path,
                                std::vector<MatchedRecord>& out, std::map<std::string, std::uint64_t>& counters) {
   const Program& program = program_->program();
@@ -73,19 +85,8 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
   touched_.clear();
   for (const DispatchTarget& target : targets) {
     if (!options_.rule_enabled.empty() && !options_.rule_enabled[target.rule]) continue;
-    RuleProfile& prof = profile_[target.rule];
-    ++prof.dispatched;
-    bool held;
-    if (options_.profile) {
-      auto start = std::chrono::steady_clock::now();
-      held = run_target(target, record);
-      prof.nanoseconds += static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-    } else {
-      held = run_target(target, record);
-    }
+    bool held = options_.profile ? run_profiled(target, record) : run_target(target, record);
     if (!held) continue;
-    ++prof.matched;
     if (!single_hit_[target.rule] && !until_hit_[target.rule] && step_mask_[target.rule] == 0) {
       touched_.push_back(target.rule);
     }

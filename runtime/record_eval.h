@@ -47,7 +47,7 @@ class RecordEvaluator {
   void evaluate(const RecordView& record, const std::string& file_path, std::vector<MatchedRecord>& out,
                 std::map<std::string, std::uint64_t>& counters);
 
-  // Per-rule dispatch/match counts and VM time (time only when profiling).
+  // Per-rule dispatch/match counts and VM time (all zero unless profiling).
   const std::vector<RuleProfile>& profile() const { return profile_; }
   std::uint64_t records_dispatched() const { return records_dispatched_; }
   std::uint64_t vm_budget_exhausted() const { return vm_.budget_exhausted(); }
@@ -55,6 +55,7 @@ class RecordEvaluator {
 
  private:
   bool run_target(const DispatchTarget& target, const RecordView& record);
+  bool run_profiled(const DispatchTarget& target, const RecordView& record);
   bool compute_key(const Rule& rule, const RecordView& record, std::vector<std::string>& key);
   void add_single(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out);
   void add_sequence(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out,
