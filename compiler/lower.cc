@@ -140,7 +140,7 @@ std::uint32_t lower_predicate(ProgramBuilder& builder, const Module& module, con
   }
   fb.patch(fails, fb.here());
   fb.emit(runtime::Op::ReturnUndefined, 0, 0, span);
-  fb.finish(index);
+  fb.finish(index, true);
   return index;
 }
 

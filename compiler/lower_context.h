@@ -76,8 +76,10 @@ class FunctionBuilder : public FoldScope {
   // `fails`. Returns false if the end is unreachable (a condition never holds).
   bool body(const std::vector<const Stmt*>& stmts, std::vector<std::uint32_t>& fails);
   bool body(const Body& stmts, std::vector<std::uint32_t>& fails);
-  // Appends the code to the program as function `index` (from reserve_function).
-  void finish(std::uint32_t index);
+  // Appends the code to the program as function `index` (from reserve_function),
+  // after the peephole pass when optimizing. `predicate`: a rule body, step or
+  // until (its Return instructions are not coverage points).
+  void finish(std::uint32_t index, bool predicate = false);
 
   std::optional<ConstValue> lookup(const Expr& reference) const override;
   std::optional<ConstValue> fold(const Expr& e) const { return fold_expr(e, *this); }
@@ -107,6 +109,9 @@ class FunctionBuilder : public FoldScope {
 };
 
 std::vector<const Stmt*> statements(const Body& body);
+// lower_peephole.cc: fuses instruction sequences into superinstructions.
+void peephole(const runtime::Program& p, std::vector<runtime::Instr>& code, std::vector<runtime::SourcePos>& pos,
+              bool predicate);
 std::string fnv1a_hex(std::string_view text);
 
 // lower_sequence.cc

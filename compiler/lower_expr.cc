@@ -55,8 +55,9 @@ void FunctionBuilder::patch(const std::vector<std::uint32_t>& jumps, std::uint32
   for (std::uint32_t at : jumps) code_[at].a = target;
 }
 
-void FunctionBuilder::finish(std::uint32_t index) {
+void FunctionBuilder::finish(std::uint32_t index, bool predicate) {
   runtime::Program& p = builder_.program();
+  if (builder_.options().optimize) peephole(p, code_, pos_, predicate);
   runtime::Function& f = p.functions[index];
   f.entry = static_cast<std::uint32_t>(p.code.size());
   f.length = here();

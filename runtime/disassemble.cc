@@ -126,10 +126,18 @@ void disassemble_index(const Program& p, std::string& out) {
 std::string disassemble_operands(const Program& p, const Instr& in) {
   std::uint32_t a = in.a;
   auto table = [&](const std::vector<std::string>& t) { return fmt::format("{} {}", a, checked(t, a, quoted)); };
+  auto slot = [&](std::uint32_t s) {
+    return fmt::format("{} {}", s, checked(p.fields, s, [](const auto& path) { return join_path(path); }));
+  };
   switch (op_operand(in.op)) {
     case OperandKind::None: return "";
-    case OperandKind::Slot:
-      return fmt::format("{} {}", a, checked(p.fields, a, [](const auto& path) { return join_path(path); }));
+    case OperandKind::Slot: return slot(a);
+    case OperandKind::FieldConst:
+      return fmt::format("{}, {} {}", slot(in.b), a, checked(p.constants, a, constant_text));
+    case OperandKind::FieldSet:
+      return fmt::format("{}, {} {}", slot(in.b), a, checked(p.string_sets, a, set_text));
+    case OperandKind::FieldGlob: return slot(in.b) + ", " + table(p.globs);
+    case OperandKind::FieldCidr: return slot(in.b) + ", " + table(p.cidrs);
     case OperandKind::Const: return fmt::format("{} {}", a, checked(p.constants, a, constant_text));
     case OperandKind::Set: return fmt::format("{} {}", a, checked(p.string_sets, a, set_text));
     case OperandKind::Local: return fmt::format("local {}", a);

@@ -2,6 +2,7 @@
 #include "runtime/dispatch.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -48,13 +49,16 @@ DispatchIndex::DispatchIndex(const Program& program) {
   std::map<std::string, std::string_view> source_view, name_view;
   for (const std::string& s : sources) source_view[s] = own(s);
   for (const std::string& n : names) name_view[n] = own(n);
-  // Every (known source | any) x (known name | any) combination gets its union.
+  // (source, name) needs its own union when it has an exact entry or both a
+  // source-only and a name-only part; candidates() covers the other pairs.
   for (const auto& [s, sv] : source_view) {
     for (const auto& [n, nv] : name_view) {
+      auto it = exact.find({s, n});
+      if (it == exact.end() && !(by_source.contains(s) && by_name.contains(n))) continue;
       TargetList u = wildcard;
       append(u, by_source, s);
       append(u, by_name, n);
-      if (auto it = exact.find({s, n}); it != exact.end()) u.insert(u.end(), it->second.begin(), it->second.end());
+      if (it != exact.end()) u.insert(u.end(), it->second.begin(), it->second.end());
       table_[{sv, nv}] = add_union(std::move(u));
     }
     TargetList u = wildcard;
@@ -78,8 +82,25 @@ std::span<const DispatchTarget> DispatchIndex::candidates(std::string_view event
     return true;
   };
   Range r = wildcard_;
-  if (!lookup(event_source, event_name, r) && !lookup(event_source, {}, r)) lookup({}, event_name, r);
+  if (!lookup(event_source, event_name, r)) {
+    // Not stored: at most one of the source-only / name-only parts is non-empty,
+    // so one of these unions is the wildcard's set and the other (the larger) is the answer.
+    Range by_source = wildcard_, by_name = wildcard_;
+    lookup(event_source, {}, by_source);
+    lookup({}, event_name, by_name);
+    r = by_source.second >= by_name.second ? by_source : by_name;
+  }
   return std::span<const DispatchTarget>(targets_.data() + r.first, r.second);
+}
+
+std::uint64_t DispatchIndex::KeyHash::ends(std::string_view s) {
+  std::uint64_t head = 0, tail = 0;
+  std::size_t n = std::min<std::size_t>(s.size(), 8);
+  if (n > 0) {
+    std::memcpy(&head, s.data(), n);
+    std::memcpy(&tail, s.data() + s.size() - n, n);
+  }
+  return (head ^ (tail * 0xff51afd7ed558ccdull) ^ s.size()) * 0xc4ceb9fe1a85ec53ull;
 }
 
 }  // namespace sesrules::runtime

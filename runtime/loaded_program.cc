@@ -2,6 +2,8 @@
 // vm_test.cc and serialize_test.cc.
 #include "runtime/loaded_program.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -24,7 +26,12 @@ Status LoadedProgram::prepare() {
   max_stack_ = std::move(verified.value().max_stack);
   frame_slots_ = verified.value().frame_slots;
   // The views point into program_, which never moves: LoadedProgram lives in a shared_ptr.
-  for (const auto& set : program_.string_sets) sets_.emplace_back(set.begin(), set.end());
+  for (const auto& set : program_.string_sets) {
+    if (set.size() > kLinearSetMax) sets_.emplace_back(set.begin(), set.end());
+    else sets_.emplace_back();
+  }
+  for (const Constant& c : program_.constants) constants_.push_back(constant_value(c));
+  for (const Function& f : program_.functions) headers_.push_back({f.entry, f.length, f.params, f.locals});
   RE2::Options options;
   options.set_log_errors(false);
   for (const std::string& pattern : program_.regexes) {
@@ -38,6 +45,23 @@ Status LoadedProgram::prepare() {
     cidrs_.push_back(*block);
   }
   return {};
+}
+
+Value LoadedProgram::constant_value(const Constant& c) {
+  switch (c.kind) {
+    case Kind::Null: return Value::null();
+    case Kind::Bool: return Value::from_bool(c.boolean);
+    case Kind::Int: return Value::from_int(c.integer);
+    case Kind::Float: return Value::from_double(c.number);
+    case Kind::String: return Value::from_string(c.text);
+    default: return Value::undefined();
+  }
+}
+
+bool LoadedProgram::in_set(std::uint32_t set, std::string_view s) const {
+  const std::vector<std::string>& members = program_.string_sets[set];
+  if (members.size() > kLinearSetMax) return sets_[set].contains(s);
+  return std::any_of(members.begin(), members.end(), [&](const std::string& m) { return m == s; });
 }
 
 bool LoadedProgram::regex_matches(std::uint32_t regex, std::string_view s) const {

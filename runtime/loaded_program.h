@@ -19,6 +19,15 @@ namespace re2 { class RE2; }
 
 namespace sesrules::runtime {
 
+// Function without its name: the VM's per-call lookup reads this compact table
+// (several to a cache line) rather than Program::functions.
+struct FunctionHeader {
+  std::uint32_t entry = 0;
+  std::uint32_t length = 0;
+  std::uint16_t params = 0;
+  std::uint16_t locals = 0;
+};
+
 class LoadedProgram {
  public:
   // Verifies the program (runtime/verify.h) and compiles its patterns. An error
@@ -27,7 +36,11 @@ class LoadedProgram {
   ~LoadedProgram();
 
   const Program& program() const { return program_; }
-  bool in_set(std::uint32_t set, std::string_view s) const { return sets_[set].contains(s); }
+  bool in_set(std::uint32_t set, std::string_view s) const;
+  std::size_t function_count() const { return headers_.size(); }
+  const FunctionHeader& function(std::uint32_t fn) const { return headers_[fn]; }
+  // Constant A as a Value (strings view the owned Program).
+  const Value& constant(std::uint32_t index) const { return constants_[index]; }
   bool regex_matches(std::uint32_t regex, std::string_view s) const;
   bool glob_matches(std::uint32_t glob, std::string_view s) const;
   bool cidr_contains(std::uint32_t cidr, std::string_view ip) const;
@@ -38,9 +51,15 @@ class LoadedProgram {
  private:
   explicit LoadedProgram(Program program);
   Status prepare();
+  static Value constant_value(const Constant& c);
 
   Program program_;
+  // Sets of up to kLinearSetMax strings are scanned: cheaper than hashing the
+  // probe, and most rule sets are that small. Larger ones are hashed here.
+  static constexpr std::size_t kLinearSetMax = 8;
   std::vector<std::unordered_set<std::string_view>> sets_;
+  std::vector<Value> constants_;
+  std::vector<FunctionHeader> headers_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   std::vector<CidrBlock> cidrs_;
   std::vector<std::uint32_t> max_stack_;

@@ -27,7 +27,8 @@ std::string_view op_meaning(Op op) { return kOps[static_cast<std::size_t>(op)].m
 std::string_view operand_kind_name(OperandKind kind) {
   static constexpr std::string_view kNames[] = {"None",     "Slot",    "Const",    "Set",   "Local",
                                                 "Capture",  "Builtin", "Function", "Count", "Offset",
-                                                "Glob",     "Regex",   "Cidr"};
+                                                "Glob",     "Regex",   "Cidr",
+                                                "FieldConst", "FieldSet", "FieldGlob", "FieldCidr"};
   return kNames[static_cast<std::size_t>(kind)];
 }
 

@@ -11,7 +11,8 @@
 namespace sesrules::runtime {
 
 enum class OperandKind : std::uint8_t {
-  None, Slot, Const, Set, Local, Capture, Builtin, Function, Count, Offset, Glob, Regex, Cidr
+  None, Slot, Const, Set, Local, Capture, Builtin, Function, Count, Offset, Glob, Regex, Cidr,
+  FieldConst, FieldSet, FieldGlob, FieldCidr  // B is a field slot, A as in the plain kind
 };
 
 inline constexpr std::uint32_t kOpCount = 0

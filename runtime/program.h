@@ -126,7 +126,7 @@ struct DispatchEntry {
 };
 
 struct Program {
-  static constexpr std::uint32_t kFormatVersion = 1;
+  static constexpr std::uint32_t kFormatVersion = 2;  // 2: superinstructions (EqFieldConst ... ReturnHolds)
 
   std::vector<std::string> source_files;
   std::vector<Instr> code;

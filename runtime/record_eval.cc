@@ -37,6 +37,7 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
   until_hit_.assign(rules, 0);
   single_hit_.assign(rules, 0);
   profile_.assign(rules, RuleProfile{});
+  for (const Rule& rule : program_->program().rules) predicate_fn_.push_back(rule.predicate_fn);
   if (options_.coverage) {
     coverage_.assign(program_->program().code.size(), 0);
     vm_.set_coverage(&coverage_);
@@ -44,17 +45,31 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
 }
 
 bool RecordEvaluator::run_target(const DispatchTarget& target, const RecordView& record) {
+  if (target.step == kWholeRule) {
+    std::uint32_t fn = predicate_fn_[target.rule];
+    return fn != kNoFunction && vm_.holds(fn, record, arena_);
+  }
   const Rule& rule = program_->program().rules[target.rule];
   std::uint32_t fn = kNoFunction;
-  if (target.step == kWholeRule) {
-    fn = rule.predicate_fn;
-  } else if (target.step == kUntilStep) {
+  if (target.step == kUntilStep) {
     fn = rule.until_fn;
   } else if (target.step < rule.steps.size()) {
     fn = rule.steps[target.step].local_fn;
   }
   if (fn == kNoFunction) return false;
   return vm_.holds(fn, record, arena_);
+}
+
+// Profiling only: the per-rule counters are writes scattered over all rules.
+bool RecordEvaluator::run_profiled(const DispatchTarget& target, const RecordView& record) {
+  RuleProfile& prof = profile_[target.rule];
+  ++prof.dispatched;
+  auto start = std::chrono::steady_clock::now();
+  bool held = run_target(target, record);
+  prof.nanoseconds += static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+  prof.matched += held;
+  return held;
 }
 
 void RecordEvaluator::evaluate(const RecordView& record, const std::string& file_path,
@@ -70,19 +85,8 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
   touched_.clear();
   for (const DispatchTarget& target : targets) {
     if (!options_.rule_enabled.empty() && !options_.rule_enabled[target.rule]) continue;
-    RuleProfile& prof = profile_[target.rule];
-    ++prof.dispatched;
-    bool held;
-    if (options_.profile) {
-      auto start = std::chrono::steady_clock::now();
-      held = run_target(target, record);
-      prof.nanoseconds += static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-    } else {
-      held = run_target(target, record);
-    }
+    bool held = options_.profile ? run_profiled(target, record) : run_target(target, record);
     if (!held) continue;
-    ++prof.matched;
     if (!single_hit_[target.rule] && !until_hit_[target.rule] && step_mask_[target.rule] == 0) {
       touched_.push_back(target.rule);
     }

@@ -47,7 +47,7 @@ class RecordEvaluator {
   void evaluate(const RecordView& record, const std::string& file_path, std::vector<MatchedRecord>& out,
                 std::map<std::string, std::uint64_t>& counters);
 
-  // Per-rule dispatch/match counts and VM time (time only when profiling).
+  // Per-rule dispatch/match counts and VM time (all zero unless profiling).
   const std::vector<RuleProfile>& profile() const { return profile_; }
   std::uint64_t records_dispatched() const { return records_dispatched_; }
   std::uint64_t vm_budget_exhausted() const { return vm_.budget_exhausted(); }
@@ -55,6 +55,7 @@ class RecordEvaluator {
 
  private:
   bool run_target(const DispatchTarget& target, const RecordView& record);
+  bool run_profiled(const DispatchTarget& target, const RecordView& record);
   bool compute_key(const Rule& rule, const RecordView& record, std::vector<std::string>& key);
   void add_single(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out);
   void add_sequence(std::uint32_t rule_index, const RecordView& record, const EventPtr& event, MatchedRecord& out,
@@ -70,6 +71,9 @@ class RecordEvaluator {
   std::vector<std::uint8_t> until_hit_;
   std::vector<std::uint8_t> single_hit_;
   std::vector<std::uint32_t> touched_;
+  // Rule::predicate_fn by rule, so that dispatching a record to a Single rule
+  // does not touch the (large) Rule.
+  std::vector<std::uint32_t> predicate_fn_;
   std::vector<RuleProfile> profile_;
   std::uint64_t records_dispatched_ = 0;
   std::vector<std::uint64_t> coverage_;

@@ -12,11 +12,24 @@
 namespace sesrules::runtime {
 namespace {
 
+// The kind of A in a Field* operand kind (B being the field slot).
+OperandKind plain_kind(OperandKind kind) {
+  switch (kind) {
+    case OperandKind::FieldConst: return OperandKind::Const;
+    case OperandKind::FieldSet: return OperandKind::Set;
+    case OperandKind::FieldGlob: return OperandKind::Glob;
+    case OperandKind::FieldCidr: return OperandKind::Cidr;
+    default: return kind;
+  }
+}
+
+bool is_return(Op op) { return op == Op::Return || op == Op::ReturnHolds; }
+
 // Operands an instruction consumes (the table gives only the net effect).
 int stack_inputs(const Instr& instr) {
   switch (instr.op) {
     case Op::Member: case Op::InSet: case Op::Not: case Op::GlobMatch: case Op::RegexMatch:
-    case Op::CidrContains: case Op::AssignLocal:
+    case Op::CidrContains: case Op::AssignLocal: case Op::ReturnHolds:
       return 1;
     case Op::Index: case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
     case Op::In:
@@ -54,11 +67,20 @@ Status Verifier::check_operand(const Function& fn, const Instr& in, std::uint32_
     return Status::error(fmt::format("function {} ({}), offset {}: {} {} {} out of range", &fn - p_.functions.data(),
                                      fn.name, pc, op_name(in.op), what, a));
   };
-  switch (op_operand(in.op)) {
+  OperandKind kind = op_operand(in.op);
+  if (kind >= OperandKind::FieldConst) {
+    if (in.b >= p_.fields.size()) {
+      return Status::error(fmt::format("function {} ({}), offset {}: {} field slot {} out of range",
+                                       &fn - p_.functions.data(), fn.name, pc, op_name(in.op), in.b));
+    }
+    kind = plain_kind(kind);
+  }
+  bool string_const = in.op == Op::Member || in.op == Op::FieldStartsWith || in.op == Op::FieldContains;
+  switch (kind) {
     case OperandKind::Slot: if (a >= p_.fields.size()) return bad("field slot"); break;
     case OperandKind::Const:
       if (a >= p_.constants.size()) return bad("constant");
-      if (in.op == Op::Member && p_.constants[a].kind != Kind::String) return bad("member name constant");
+      if (string_const && p_.constants[a].kind != Kind::String) return bad("string constant");
       break;
     case OperandKind::Set: if (a >= p_.string_sets.size()) return bad("set"); break;
     case OperandKind::Local: if (a >= fn.locals) return bad("local"); break;
@@ -77,6 +99,7 @@ Status Verifier::check_operand(const Function& fn, const Instr& in, std::uint32_
     case OperandKind::Regex: if (a >= p_.regexes.size()) return bad("regex"); break;
     case OperandKind::Cidr: if (a >= p_.cidrs.size()) return bad("cidr"); break;
     case OperandKind::None: case OperandKind::Count: break;
+    default: return bad("operand");  // Field* kinds were mapped to their plain kind above
   }
   return {};
 }
@@ -100,14 +123,14 @@ Expected<std::uint32_t> Verifier::check_function(std::uint32_t index) const {
     }
     if (Status s = check_operand(fn, in, pc); !s.ok()) return s;
     int d = depth[pc];
-    if (d < stack_inputs(in) || (in.op == Op::Return && d != 1)) {
+    if (d < stack_inputs(in) || (is_return(in.op) && d != 1)) {
       return Status::error(fmt::format("function {} ({}), offset {}: stack underflow", index, fn.name, pc));
     }
     int after = d + stack_effect(in);
     max_depth = std::max(max_depth, after);
     std::uint32_t next[2];
     int count = 0;
-    if (in.op != Op::Return && in.op != Op::ReturnUndefined && in.op != Op::Jump) next[count++] = pc + 1;
+    if (!is_return(in.op) && in.op != Op::ReturnUndefined && in.op != Op::Jump) next[count++] = pc + 1;
     if (op_operand(in.op) == OperandKind::Offset) next[count++] = in.a;
     for (int i = 0; i < count; ++i) {
       if (next[i] >= fn.length) {

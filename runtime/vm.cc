@@ -32,17 +32,6 @@ Value string_test(const Value& v, Test test) {
   return v.kind == Kind::String ? Value::from_bool(test(v.str())) : Value::undefined();
 }
 
-Value constant_value(const Constant& c) {
-  switch (c.kind) {
-    case Kind::Null: return Value::null();
-    case Kind::Bool: return Value::from_bool(c.boolean);
-    case Kind::Int: return Value::from_int(c.integer);
-    case Kind::Float: return Value::from_double(c.number);
-    case Kind::String: return Value::from_string(c.text);
-    default: return Value::undefined();
-  }
-}
-
 }  // namespace
 
 Vm::Vm(std::shared_ptr<const LoadedProgram> program)
@@ -50,8 +39,7 @@ Vm::Vm(std::shared_ptr<const LoadedProgram> program)
 
 Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures,
                std::span<const Value> args) {
-  const Program& p = *code_owner_;
-  if (fn >= p.functions.size() || args.size() != p.functions[fn].params) return Value::undefined();
+  if (fn >= program_->function_count() || args.size() != program_->function(fn).params) return Value::undefined();
   record_ = &record;
   arena_ = &arena;
   captures_ = captures;
@@ -136,22 +124,60 @@ bool Vm::iterate(Value* locals) const {
   return true;
 }
 
+// The budget is charged, not counted per instruction (a decrement and branch on
+// every instruction cost more than many generated predicates' whole work):
+// entering a function charges its length, since code that only jumps forward
+// runs each instruction at most once, and a backward jump from offset j to t
+// charges j - t + 1 for the next pass over [t, j]. Summed over one frame the
+// charges bound the instructions it runs, so a call still runs at most about
+// kInstructionBudget instructions and always terminates.
+bool Vm::charge(std::uint32_t instructions) {
+  if (steps_left_ < instructions) {
+    exhausted_ = true;
+    return false;
+  }
+  steps_left_ -= instructions;
+  return true;
+}
+
+// `pc` is already past the jump instruction.
+bool Vm::jump(std::uint32_t target, std::uint32_t& pc) {
+  if (target < pc && !charge(pc - target)) return false;
+  pc = target;
+  return true;
+}
+
+Value Vm::field_test(const Instr& in) const {
+  const Value& v = record_->field(in.b);
+  if (!v.is_defined()) return v;
+  switch (in.op) {
+    case Op::EqFieldConst: return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
+    case Op::FieldInSet: return Value::from_bool(v.kind == Kind::String && program_->in_set(in.a, v.str()));
+    default: break;
+  }
+  if (v.kind != Kind::String) return Value::undefined();
+  std::string_view s = v.str();
+  switch (in.op) {
+    case Op::FieldGlob: return Value::from_bool(program_->glob_matches(in.a, s));
+    case Op::FieldCidr: return Value::from_bool(program_->cidr_contains(in.a, s));
+    case Op::FieldStartsWith: return Value::from_bool(s.starts_with(program_->constant(in.a).str()));
+    default: return Value::from_bool(s.find(program_->constant(in.a).str()) != std::string_view::npos);
+  }
+}
+
 Value Vm::run(std::uint32_t fn_index, Value* frame) {
   const Program& p = *code_owner_;
-  const Function& fn = p.functions[fn_index];
+  const FunctionHeader& fn = program_->function(fn_index);
+  if (!charge(fn.length)) return Value::undefined();
   const Instr* code = p.code.data() + fn.entry;
   std::fill(frame + fn.params, frame + fn.locals, Value::undefined());
   Value* sp = frame + fn.locals;  // next free stack slot
   std::uint32_t pc = 0;
   for (;;) {
-    if (--steps_left_ == 0) {
-      exhausted_ = true;
-      return Value::undefined();
-    }
     const Instr& in = code[pc++];
     switch (in.op) {
       case Op::LoadField: *sp++ = record_->field(in.a); break;
-      case Op::LoadConst: *sp++ = constant_value(p.constants[in.a]); break;
+      case Op::LoadConst: *sp++ = program_->constant(in.a); break;
       case Op::LoadSet: *sp++ = Value::from_set(in.a); break;
       case Op::LoadUndefined: *sp++ = Value::undefined(); break;
       case Op::LoadLocal: *sp++ = frame[in.a]; break;
@@ -205,19 +231,31 @@ Value Vm::run(std::uint32_t fn_index, Value* frame) {
         break;
       case Op::IterInit: {
         Value coll = *--sp;
-        if (coll.kind != Kind::Array && coll.kind != Kind::Object && coll.kind != Kind::Set) { pc = in.a; break; }
+        if (coll.kind != Kind::Array && coll.kind != Kind::Object && coll.kind != Kind::Set) {
+          if (!jump(in.a, pc)) return Value::undefined();
+          break;
+        }
         frame[in.b] = coll;
         frame[in.b + 1] = Value::from_int(0);
         break;
       }
-      case Op::IterNext: if (!iterate(frame + in.b)) pc = in.a; break;
+      case Op::IterNext:
+        if (!iterate(frame + in.b) && !jump(in.a, pc)) return Value::undefined();
+        break;
       case Op::Pop: --sp; break;
-      case Op::JumpUnlessHolds: if (!(--sp)->holds()) pc = in.a; break;
-      case Op::Jump: pc = in.a; break;
+      case Op::JumpUnlessHolds:
+        if (!(--sp)->holds() && !jump(in.a, pc)) return Value::undefined();
+        break;
+      case Op::Jump: if (!jump(in.a, pc)) return Value::undefined(); break;
       case Op::Return:
         if (coverage_) ++(*coverage_)[fn.entry + pc - 1];
         return sp[-1];
       case Op::ReturnUndefined: return Value::undefined();
+      case Op::EqFieldConst: case Op::FieldInSet: case Op::FieldGlob: case Op::FieldCidr:
+      case Op::FieldStartsWith: case Op::FieldContains:
+        *sp++ = field_test(in);
+        break;
+      case Op::ReturnHolds: return sp[-1].holds() ? Value::from_bool(true) : Value::undefined();
     }
   }
 }

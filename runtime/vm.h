@@ -3,8 +3,9 @@
 // shared. Steady-state evaluation does not allocate: frames live in a buffer
 // sized at construction (LoadedProgram::frame_slots), and values built at run
 // time (lower(), arrays, json_decode) go into the caller's Arena, so they live
-// until the caller resets it. Never throws. Each call has an instruction budget;
-// when it runs out the call returns Undefined and budget_exhausted() counts it.
+// until the caller resets it. Never throws. Each call has an instruction budget,
+// charged at function entry and backward jumps (see Vm::charge); when it runs
+// out the call returns Undefined and budget_exhausted() counts it.
 // Tested by tests/unit/runtime/vm_test.cc and the compiler's differential_test.cc.
 #pragma once
 
@@ -46,6 +47,9 @@ class Vm {
 
  private:
   Value run(std::uint32_t fn, Value* frame);
+  bool charge(std::uint32_t instructions);  // false (and exhausted_) when over budget
+  bool jump(std::uint32_t target, std::uint32_t& pc);
+  Value field_test(const Instr& in) const;  // the Field* superinstructions
   Value compare(Op op, const Value& a, const Value& b) const;
   Value member(const Value& container, std::string_view key) const;
   Value index(const Value& container, const Value& key) const;

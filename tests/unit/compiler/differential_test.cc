@@ -215,6 +215,12 @@ const char* const kConditions[] = {
     "x := input.requestParameters.limit\n x > 1", "three == 3", "not three > 2", "\"GetAccount\" in calls",
     "input.requestParameters[\"x.y\"] == true", "lower(input.eventName) == \"getaccount\"",
     "input.tags.team == null", "input.resources[1].ARN != \"arn:2\"",
+    // Shapes the peephole pass fuses (field vs constant, field tests), on present,
+    // absent and non-string fields.
+    "input.awsRegion == \"eu-west-1\"", "input.n == 3", "input.awsRegion in {\"eu-west-1\", \"ap-south-1\"}",
+    "input.n in {\"3\"}", "startswith(input.userIdentity.accessKeyId, \"AKIA\")", "startswith(input.n, \"3\")",
+    "contains(input.sourceIPAddress, \"amazonaws\")", "not contains(input.awsRegion, \"east\")",
+    "glob_match(\"10.*\", input.sourceIPAddress)", "cidr_contains(\"2001:db8::/32\", input.sourceIPAddress)",
 };
 
 const char* const kRecords[] = {

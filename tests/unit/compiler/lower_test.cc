@@ -1,6 +1,8 @@
-// Tests lower.cc, lower_expr.cc, lower_sequence.cc and symbols.cc: rule text is
+// Tests lower.cc, lower_expr.cc, lower_sequence.cc, lower_peephole.cc and symbols.cc: rule text is
 // parsed, lowered (optimizer on and off), loaded and run on JSON records.
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 #include "lower_test_util.h"
 #include "runtime/disassemble.h"
@@ -283,6 +285,40 @@ alert r {
   CHECK(vm.holds(c.program.rules[0].predicate_fn, record.view(), arena));
   TestRecord other(c.program, R"({"userIdentity":{"accessKeyId":"ASIA1"}})");
   CHECK_FALSE(vm.holds(c.program.rules[0].predicate_fn, other.view(), arena));
+}
+
+std::vector<runtime::Op> ops_of(const runtime::Program& p, std::uint32_t fn) {
+  const runtime::Function& f = p.functions[fn];
+  std::vector<runtime::Op> out;
+  for (std::uint32_t pc = f.entry; pc < f.entry + f.length; ++pc) out.push_back(p.code[pc].op);
+  return out;
+}
+
+TEST_CASE("peephole: superinstructions when optimizing; helpers keep their Return") {
+  const std::string text = R"(package t
+guarded { input.userIdentity.type == "Root" }
+alert r {
+  meta { title: "t" severity: low description: "d" }
+  when {
+    input.awsRegion in {"eu-west-1", "us-east-1"}
+    startswith(input.userIdentity.accessKeyId, "AKIA")
+    guarded
+  }
+})";
+  using runtime::Op;
+  testing::Compiled optimized = compile_texts({text}, true);
+  const runtime::Program& p = optimized.program;
+  INFO(runtime::disassemble(p));
+  CHECK(ops_of(p, p.rules[0].predicate_fn) ==
+        std::vector<Op>{Op::FieldInSet, Op::JumpUnlessHolds, Op::FieldStartsWith, Op::JumpUnlessHolds,
+                        Op::CallFunction, Op::ReturnHolds, Op::ReturnUndefined});
+  auto helper = std::find_if(p.functions.begin(), p.functions.end(),
+                             [](const runtime::Function& f) { return f.name == "t.guarded"; });
+  REQUIRE(helper != p.functions.end());
+  CHECK(ops_of(p, static_cast<std::uint32_t>(helper - p.functions.begin())) ==
+        std::vector<Op>{Op::EqFieldConst, Op::JumpUnlessHolds, Op::LoadConst, Op::Return, Op::ReturnUndefined});
+  testing::Compiled plain = compile_texts({text}, false);
+  for (const runtime::Instr& in : plain.program.code) CHECK(in.op < Op::EqFieldConst);
 }
 
 }  // namespace

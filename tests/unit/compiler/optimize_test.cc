@@ -11,6 +11,7 @@
 #include "lower_test_util.h"
 #include "runtime/disassemble.h"
 #include "runtime/dispatch.h"
+#include "runtime/opcode_info.h"
 
 namespace sesrules::compiler {
 namespace {
@@ -70,13 +71,17 @@ TEST_CASE("dispatch constraints from conditions and helpers") {
   }
 }
 
-// Loads of eventSource / eventName left in rule 0's predicate (helpers not counted).
+// Loads of eventSource / eventName left in rule 0's predicate (helpers not
+// counted), plain or fused into a superinstruction (the field slot is then B).
 int event_field_loads(const runtime::Program& p) {
   const runtime::Function& fn = p.functions[p.rules.at(0).predicate_fn];
   int loads = 0;
   for (std::uint32_t pc = fn.entry; pc < fn.entry + fn.length; ++pc) {
     const runtime::Instr& in = p.code[pc];
-    loads += in.op == runtime::Op::LoadField && (in.a == runtime::kSlotEventSource || in.a == runtime::kSlotEventName);
+    std::uint32_t slot = in.op == runtime::Op::LoadField ? in.a
+                         : runtime::op_operand(in.op) >= runtime::OperandKind::FieldConst ? in.b
+                                                                                         : 0xffffffffu;
+    loads += slot == runtime::kSlotEventSource || slot == runtime::kSlotEventName;
   }
   return loads;
 }

@@ -26,6 +26,8 @@ TEST_CASE("instructions render with resolved operands") {
                         op(Op::JumpUnlessHolds, 6), op(Op::LoadSet, 0), op(Op::CallFunction, callee, 1),
                         op(Op::LoadField, kStdSlotCount), op(Op::GlobMatch, 0), op(Op::Return)});
   t.program.code_pos[2 + 5] = t.program.code_pos[2 + 4];
+  t.function("t.fused", {op(Op::EqFieldConst, s, kSlotAccessKeyId), op(Op::FieldInSet, 0, kSlotEventName),
+                         op(Op::FieldGlob, 0, kSlotAwsRegion), op(Op::ReturnHolds)});
   std::string text = disassemble(t.program);
   CAPTURE(text);
   for (const char* expected : {
@@ -38,6 +40,10 @@ TEST_CASE("instructions render with resolved operands") {
            "0005        |  CallFunction    fn 0 t.helper/1",
            "0006      9:1  LoadField       10 requestParameters.x.y",
            "0007     10:1  GlobMatch       0 \"eu-*\"",
+           "== fn 2: t.fused (params 0, locals 0) ==",
+           "0000     12:1  EqFieldConst    7 userIdentity.accessKeyId, 0 \"AKIA\"",
+           "0001     13:1  FieldInSet      3 eventName, 0 {\"GetAccount\", \"GetSendQuota\"}",
+           "0002     14:1  FieldGlob       4 awsRegion, 0 \"eu-*\"",
            "== atoms (incomplete) ==",
        }) {
     CHECK(text.find(expected) != std::string::npos);
@@ -50,8 +56,9 @@ std::string bytecode_doc() {
       "Generated from `runtime/opcodes.def` (the single opcode table); "
       "`tests/unit/runtime/disassemble_test.cc` checks that this file matches it\n"
       "(`SESRULES_UPDATE_GOLDEN=1` rewrites it). Each instruction has an opcode, a primary operand A\n"
-      "(32-bit, of the kind below) and a secondary operand B (16-bit: argument count, or the first of\n"
-      "the four iteration locals). Offsets are function-relative. The stack column is the net effect,\n"
+      "(32-bit, of the kind below) and a secondary operand B (16-bit: argument count, the first of\n"
+      "the four iteration locals, or for the `Field*` kinds of the superinstructions the field slot).\n"
+      "Offsets are function-relative. The stack column is the net effect,\n"
       "written over A and B; the verifier (`runtime/verify.cc`) evaluates it to check every function's\n"
       "stack depth before a program runs. Semantics of Undefined follow `docs/language.md`.\n\n"
       "| opcode | operand A | stack | meaning |\n|---|---|---|---|\n";

@@ -24,6 +24,8 @@ TEST_CASE("candidates are the union of matching entries") {
       {"", "GetAccount", {{2, 0}}},
       {"", "", {{4, kUntilStep}}},
       {"iam.amazonaws.com", "DeleteAccessKey", {{3, kUntilStep}, {0, kWholeRule}}},
+      {"", "ListUsers", {{5, kWholeRule}}},
+      {"", "DescribeInstances", {{4, kUntilStep}}},
   };
   DispatchIndex index(p);
   CHECK_FALSE(index.empty());
@@ -37,6 +39,12 @@ TEST_CASE("candidates are the union of matching entries") {
       {"iam.amazonaws.com", "GetAccount", "2.0 4.u"},
       {"s3.amazonaws.com", "GetObject", "4.u"},
       {"", "", "4.u"},
+      {"ses.amazonaws.com", "ListUsers", "1 4.u 5"},
+      {"iam.amazonaws.com", "ListUsers", "4.u 5"},
+      {"", "ListUsers", "4.u 5"},
+      {"ses.amazonaws.com", "", "1 4.u"},
+      {"ses.amazonaws.com", "DescribeInstances", "1 4.u"},
+      {"ec2.amazonaws.com", "DescribeInstances", "4.u"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.source);

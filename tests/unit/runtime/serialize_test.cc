@@ -54,7 +54,7 @@ TEST_CASE("serialize -> deserialize keeps the program") {
 TEST_CASE("damaged files get clear messages") {
   std::string good = serialize_program(sample());
   std::string version = good;
-  version[8] = 2;
+  version[8] = 3;
   std::string flipped = good;
   flipped[good.size() - 3] ^= 0x40;
   struct Case { std::string bytes; const char* message; };
@@ -62,7 +62,7 @@ TEST_CASE("damaged files get clear messages") {
       {"", "bad magic"},
       {"NOTRULES" + good.substr(8), "bad magic"},
       {good.substr(0, 12), "truncated"},
-      {version, "compiled with format version 2; this sesrules reads version 1: recompile the rules"},
+      {version, "compiled with format version 3; this sesrules reads version 2: recompile the rules"},
       {good.substr(0, good.size() - 1), "truncated"},
       {good + "x", "trailing bytes"},
       {flipped, "checksum"},

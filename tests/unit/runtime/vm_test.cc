@@ -179,6 +179,67 @@ TEST_CASE("calls, captures, arrays and the instruction budget") {
   CHECK(show(h.call(1)) == "\"x\"");  // the budget is per call
 }
 
+// Each superinstruction against the sequence it replaces, on a field that is a
+// matching string, another string, a number, and absent.
+TEST_CASE("superinstructions equal the sequences they replace") {
+  TestProgram t;
+  t.program.string_sets = {{"eu-west-1", "us-east-1"}};
+  t.program.globs = {"eu-*"};
+  t.program.cidrs = {"10.0.0.0/8"};
+  std::uint32_t eu = t.constant_string("eu-west-1"), prefix = t.constant_string("eu-"), two = t.constant_int(2);
+  auto sw = static_cast<std::uint32_t>(Builtin::startswith), contains = static_cast<std::uint32_t>(Builtin::contains);
+  auto slot = static_cast<std::uint16_t>(kSlotAwsRegion);
+  struct Pair { Instr fused; std::vector<Instr> plain; };
+  const std::vector<Pair> pairs = {
+      {op(Op::EqFieldConst, eu, slot), {op(Op::LoadField, slot), op(Op::LoadConst, eu), op(Op::Eq)}},
+      {op(Op::EqFieldConst, two, slot), {op(Op::LoadField, slot), op(Op::LoadConst, two), op(Op::Eq)}},
+      {op(Op::FieldInSet, 0, slot), {op(Op::LoadField, slot), op(Op::InSet, 0)}},
+      {op(Op::FieldGlob, 0, slot), {op(Op::LoadField, slot), op(Op::GlobMatch, 0)}},
+      {op(Op::FieldCidr, 0, slot), {op(Op::LoadField, slot), op(Op::CidrContains, 0)}},
+      {op(Op::FieldStartsWith, prefix, slot),
+       {op(Op::LoadField, slot), op(Op::LoadConst, prefix), op(Op::CallBuiltin, sw, 2)}},
+      {op(Op::FieldContains, prefix, slot),
+       {op(Op::LoadField, slot), op(Op::LoadConst, prefix), op(Op::CallBuiltin, contains, 2)}},
+  };
+  for (const Pair& pair : pairs) {
+    t.function("fused", {pair.fused, op(Op::Return)});
+    std::vector<Instr> plain = pair.plain;
+    plain.push_back(op(Op::Return));
+    t.function("plain", plain);
+  }
+  // ReturnHolds against the predicate tail it replaces.
+  auto yes = static_cast<std::uint32_t>(t.program.constants.size());
+  t.program.constants.push_back(Constant{Kind::Bool, true, 0, 0, ""});
+  t.function("fused", {op(Op::LoadField, slot), op(Op::ReturnHolds)});
+  t.function("plain", {op(Op::LoadField, slot), op(Op::JumpUnlessHolds, 4), op(Op::LoadConst, yes), op(Op::Return),
+                       op(Op::ReturnUndefined)});
+  Harness h(t.program);
+  const Value values[] = {Value::from_string("eu-west-1"), Value::from_string("10.1.2.3"), Value::from_int(2),
+                          Value::from_bool(false), Value::undefined()};
+  for (const Value& v : values) {
+    h.fields[kSlotAwsRegion] = v;  // record.fields views this vector
+    for (std::uint32_t fn = 0; fn < h.program->program().functions.size(); fn += 2) {
+      CAPTURE(show(v));
+      CAPTURE(fn);
+      CHECK(show(h.call(fn)) == show(h.call(fn + 1)));
+    }
+  }
+}
+
+TEST_CASE("the budget stops loops charged at backward jumps and calls") {
+  TestProgram t;
+  // A loop of 3 instructions: about a third of the budget in iterations.
+  t.function("loop", {op(Op::LoadUndefined), op(Op::Pop), op(Op::Jump, 0)});
+  t.function("calls", {op(Op::CallFunction, 0), op(Op::Return)});
+  t.function("short", {op(Op::LoadUndefined), op(Op::Return)});
+  Harness h(t.program);
+  CHECK(show(h.call(0)) == "undefined");
+  CHECK(show(h.call(1)) == "undefined");
+  CHECK(h.vm->budget_exhausted() == 2);
+  CHECK(show(h.call(2)) == "undefined");
+  CHECK(h.vm->budget_exhausted() == 2);
+}
+
 TEST_CASE("the verifier rejects malformed code") {
   struct Case { const char* name; std::vector<Instr> code; std::uint16_t locals; const char* message; };
   const std::vector<Case> cases = {
@@ -186,6 +247,10 @@ TEST_CASE("the verifier rejects malformed code") {
       {"jump out of range", {op(Op::Jump, 7)}, 0, "jump target"},
       {"runs off the end", {op(Op::LoadUndefined), op(Op::Pop)}, 0, "runs off the end"},
       {"bad slot", {op(Op::LoadField, 99), op(Op::Return)}, 0, "field slot"},
+      {"bad fused slot", {op(Op::FieldInSet, 0, 99), op(Op::Return)}, 0, "field slot 99"},
+      {"bad fused set", {op(Op::FieldInSet, 5, 0), op(Op::Return)}, 0, "set"},
+      {"startswith of a number", {op(Op::FieldStartsWith, 1, 0), op(Op::Return)}, 0, "string constant"},
+      {"return holds depth", {op(Op::ReturnHolds)}, 0, "stack underflow"},
       {"bad local", {op(Op::LoadLocal, 1), op(Op::Return)}, 1, "local"},
       {"bad builtin arity", {op(Op::LoadUndefined), op(Op::CallBuiltin, 0, 1), op(Op::Return)}, 0, "builtin"},
       {"return depth", {op(Op::LoadUndefined), op(Op::LoadUndefined), op(Op::Return)}, 0, "stack underflow"},
@@ -196,6 +261,8 @@ TEST_CASE("the verifier rejects malformed code") {
   for (const Case& c : cases) {
     CAPTURE(c.name);
     TestProgram t;
+    t.constant_string("s");
+    t.constant_int(1);
     t.function("f", c.code, 0, c.locals);
     auto loaded = LoadedProgram::load(t.program);
     REQUIRE_FALSE(loaded.ok());
