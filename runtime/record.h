@@ -5,7 +5,8 @@
 //
 // Pending slots: the reader leaves a whole object or array (`input.requestParameters`)
 // unmaterialized until something reads it, because most records are never
-// dispatched to the rule that does. Read slots through field(), which materializes
+// dispatched to the rule that does; likewise it reads a record's members only
+// as far as dispatch and the rules need (deferred slots). Read slots through field(), which materializes
 // a pending slot on first access; a direct read of `fields` may see the pending
 // marker (an Undefined Value, see is_pending) instead of the value. A pending value
 // that turns out malformed reads as Undefined and is reported by the reader
@@ -63,6 +64,11 @@ inline Value pending_slot(std::uint32_t index) {
   return v;
 }
 inline bool is_pending(const Value& v) { return v.kind == Kind::Undefined && v.size == kPendingSize; }
+// A pending marker for a slot whose member the reader has not reached yet (lazy
+// records, see field_extractor.h); field() resolves it the same way.
+inline constexpr std::uint32_t kDeferredIndex = 0xffffffffu;
+inline Value deferred_slot() { return pending_slot(kDeferredIndex); }
+inline bool is_deferred(const Value& v) { return is_pending(v) && v.integer == kDeferredIndex; }
 
 // Where a record came from: enough to point a person at it.
 struct Provenance {

@@ -108,7 +108,8 @@ std::uint32_t FieldExtractor::key_hash(KeyWords words, std::size_t size, std::ui
   return static_cast<std::uint32_t>((mixed * seed) >> shift);
 }
 
-FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth)
+FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth,
+                               const std::vector<std::uint32_t>& eager_slots)
     : max_depth_(max_depth) {
   nodes_.push_back(Node{});
   for (std::uint32_t slot = 0; slot < paths.size(); ++slot) {
@@ -123,10 +124,22 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
       node = child;
     }
     if (node != 0) nodes_[node].slots.push_back(slot);
+    top_of_slot_.push_back(paths[slot].empty() ? kNoNode : find_child_linear(0, paths[slot][0]));
   }
   for (std::uint32_t node = 0; node < nodes_.size(); ++node) build_table(node);
   seen_.assign(nodes_.size(), 0);
   slot_count_ = paths.size();
+  slots_below_.resize(nodes_.size());
+  eager_node_.assign(nodes_.size(), 0);
+  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) {
+    if (top_of_slot_[slot] != kNoNode) slots_below_[top_of_slot_[slot]].push_back(slot);
+  }
+  for (std::uint32_t slot : eager_slots) {
+    if (slot >= slot_count_ || top_of_slot_[slot] == kNoNode || eager_node_[top_of_slot_[slot]]) continue;
+    eager_node_[top_of_slot_[slot]] = 1;
+    ++eager_count_;
+  }
+  lazy_ = eager_count_ > 0;
   // iterate() keeps this depth when it grows the parser for a larger value.
   // An allocation failure here resurfaces as MEMALLOC on the first resolve().
   if (pending_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
@@ -201,13 +214,79 @@ error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& ke
 }
 
 error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
-  for (Value& slot : slots) slot = Value::undefined();
   arena_ = &arena;
   slots_ = slots;
   pending_.clear();
   copy_strings_ = false;
   ++generation_;
-  return extract_object(record, 0);
+  if (!lazy_) {
+    for (Value& slot : slots) slot = Value::undefined();
+    root_open_ = false;
+    return extract_object(record, 0);
+  }
+  for (Value& slot : slots) slot = deferred_slot();
+  error_code error = record.begin().get(root_it_);
+  if (!error) error = record.end().get(root_end_);
+  if (error) return error;
+  root_open_ = true;
+  eager_left_ = eager_count_;
+  return read_root(kNoNode);
+}
+
+bool FieldExtractor::is_deferred(std::uint32_t slot) const {
+  return slot < slots_.size() && runtime::is_deferred(slots_[slot]);
+}
+
+error_code FieldExtractor::read_on(std::uint32_t slot) {
+  if (!is_deferred(slot)) return simdjson::SUCCESS;
+  const std::uint32_t until = slot < top_of_slot_.size() ? top_of_slot_[slot] : kNoNode;
+  if (until == kNoNode || !root_open_) {  // no member holds it, or the pass is over
+    slots_[slot] = Value::undefined();
+    return simdjson::SUCCESS;
+  }
+  copy_strings_ = false;
+  const error_code error = read_root(until);
+  if (error) close_root();
+  return error;
+}
+
+// Walks the paused root iterator exactly as extract_object's loop would, one
+// member at a time, so that stopping and resuming reads each member once.
+error_code FieldExtractor::read_root(std::uint32_t until) {
+  while (root_it_ != root_end_) {
+    auto result = *root_it_;
+    if (error_code error = result.error()) return error;
+    ondemand::field&& field = std::move(result).value_unsafe();
+    std::uint32_t child = kNoNode;
+    if (error_code error = read_root_member(field, child)) return error;
+    ++root_it_;
+    if (child == kNoNode) continue;
+    if (child == until) return simdjson::SUCCESS;
+    if (until == kNoNode && eager_node_[child] && --eager_left_ == 0) return simdjson::SUCCESS;
+  }
+  close_root();
+  return simdjson::SUCCESS;
+}
+
+// child: the top-level node read now (kNoNode for an unwanted or duplicate key).
+error_code FieldExtractor::read_root_member(ondemand::field& field, std::uint32_t& child) {
+  std::string_view key;
+  bool raw = false;
+  if (error_code error = read_key(field, key, raw)) return error;
+  const std::uint32_t found = raw ? find_child(0, key) : find_child_linear(0, key);
+  if (found == kNoNode || seen_[found] == generation_) return simdjson::SUCCESS;
+  seen_[found] = generation_;
+  for (std::uint32_t slot : slots_below_[found]) slots_[slot] = Value::undefined();
+  child = found;
+  return extract_member(field.value(), found);
+}
+
+// The record ended (or broke off): whatever is still deferred is absent.
+void FieldExtractor::close_root() {
+  root_open_ = false;
+  for (Value& slot : slots_) {
+    if (runtime::is_deferred(slot)) slot = Value::undefined();
+  }
 }
 
 error_code FieldExtractor::extract_object(ondemand::object object, std::uint32_t node) {
@@ -250,7 +329,9 @@ void FieldExtractor::set_pending(std::uint32_t child, const char* start) {
 }
 
 error_code FieldExtractor::resolve(std::uint32_t slot, const char* record_end) {
-  if (slot >= slots_.size() || !is_pending(slots_[slot])) return simdjson::SUCCESS;
+  if (slot >= slots_.size() || !is_pending(slots_[slot]) || runtime::is_deferred(slots_[slot])) {
+    return simdjson::SUCCESS;
+  }
   const Pending pending = pending_.at(static_cast<std::size_t>(slots_[slot].integer));
   Value result;
   copy_strings_ = true;

@@ -25,6 +25,17 @@
 //  - Wrong types are values, not errors: a path through a string or null leaves
 //    the deeper slots Undefined.
 //  - Returns simdjson's error when the record is malformed where the pass reads it.
+//  - Lazy records (eager_slots given): extract() reads the record's top-level
+//    members only until the members of the eager slots (eventSource, eventName,
+//    eventTime: what dispatch and ordering need) have been read, then pauses. The
+//    other slots not read yet hold a DEFERRED marker (a pending marker, see
+//    is_deferred); read_on() resumes the same pass up to the member a slot lives
+//    in. Most records are dispatched to no rule or to rules that read a few early
+//    members, so their tail (requestParameters, responseElements, resources) is
+//    never walked. The record's parser and document must stay alive and unused
+//    by anything else until the record is done. A part of a record that nothing
+//    reads is not validated (as unwanted nested values never were); damage met
+//    while resuming is read_on()'s error and leaves the unread slots Undefined.
 // Not thread-safe (scratch buffers, the parser for pending values); one per reader.
 #pragma once
 
@@ -42,7 +53,10 @@ namespace sesrules::runtime {
 class FieldExtractor {
  public:
   // max_depth bounds the nesting of a pending value when it is resolved.
-  explicit FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth = 1024);
+  // eager_slots: the slots read before extract() returns (empty: every slot, no
+  // deferred markers).
+  explicit FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth = 1024,
+                          const std::vector<std::uint32_t>& eager_slots = {});
 
   std::size_t slot_count() const { return slot_count_; }
 
@@ -56,7 +70,12 @@ class FieldExtractor {
   // its path. record_end: one past the last byte of the record's text. On error the
   // slots become Undefined and stay so.
   simdjson::error_code resolve(std::uint32_t slot, const char* record_end);
-  bool has_pending() const { return !pending_.empty(); }
+  // Resumes the paused pass of the last extract() until slots[slot] is no longer
+  // deferred (its member was read, or the record ended: Undefined). On error every
+  // slot still deferred becomes Undefined and the pass ends.
+  simdjson::error_code read_on(std::uint32_t slot);
+  bool is_deferred(std::uint32_t slot) const;
+  bool has_pending() const { return !pending_.empty() || root_open_; }
 
   // Materializes any JSON value into arena-backed Values (used for whole documents in tests).
   simdjson::error_code materialize(simdjson::ondemand::value value, Arena& arena, Value& out);
@@ -95,6 +114,11 @@ class FieldExtractor {
   [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
+  // The root object's members from root_it_ on, until `until` (a top-level node)
+  // has been read, or the eager members when until is kNoNode; to the end if absent.
+  simdjson::error_code read_root(std::uint32_t until);
+  simdjson::error_code read_root_member(simdjson::ondemand::field& field, std::uint32_t& child);
+  void close_root();
   simdjson::error_code extract_member(simdjson::ondemand::value& value, std::uint32_t child);
   void set_pending(std::uint32_t child, const char* start);
   simdjson::error_code materialize_span(std::string_view text, Value& out);
@@ -107,6 +131,16 @@ class FieldExtractor {
   std::vector<Node> nodes_;                // nodes_[0] is the root (the record object)
   std::vector<TableEntry> table_;          // the nodes' key tables
   std::vector<std::uint64_t> seen_;        // per node: generation_ when last matched
+  // Lazy records: per slot its top-level node; per top-level node the slots below it.
+  std::vector<std::uint32_t> top_of_slot_;
+  std::vector<std::vector<std::uint32_t>> slots_below_;
+  std::vector<std::uint8_t> eager_node_;   // by node: a top-level node extract() must read
+  std::uint32_t eager_count_ = 0;
+  bool lazy_ = false;
+  // The paused pass over the current record's root object.
+  simdjson::ondemand::object_iterator root_it_, root_end_;
+  bool root_open_ = false;
+  std::uint32_t eager_left_ = 0;
   std::uint64_t generation_ = 0;
   std::size_t slot_count_ = 0;
   std::size_t max_depth_;

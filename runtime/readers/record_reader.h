@@ -21,6 +21,9 @@
 //   records_damaged_malformed_value  a whole object/array a rule read (materialized only
 //                                    then, see record.h) is not valid JSON: the record was
 //                                    evaluated, with that field read as missing
+//   records_damaged_malformed_json   a record turned out malformed after the members read
+//                                    before delivery (lazy records): evaluated, with the
+//                                    members after the damage read as missing
 //   files_skipped_unreadable         cannot open or read the file
 //   files_skipped_not_json           content does not start with '{' or '['
 //   files_skipped_malformed_json     framing broken beyond recovery at the start ("Records": 5)
@@ -30,10 +33,13 @@
 //   files_damaged_trailing_garbage   bytes after the end of a Records/array document (ignored)
 //   files_skipped_gzip_truncated, files_skipped_gzip_corrupt, files_damaged_gzip,
 //   files_skipped_decompression_cap  see decompress.h
-// Validation depth: simdjson checks UTF-8, strings and structure of every record,
-// and every scalar the Program reads; scalars in unread fields are not decoded, so a
-// broken literal there (`tru`) goes unnoticed. A whole object/array the Program reads
-// is decoded only when a rule reads it on that record. Prefiltered records are not parsed.
+// Validation depth: simdjson checks UTF-8 and strings of every record (stage 1),
+// and the structure of its top-level members as far as they are read: up to
+// eventSource/eventName/eventTime always, further when a rule reads a later member
+// (lazy records); every scalar that is read is decoded. Scalars in unread fields are
+// not decoded, so a broken literal there (`tru`) goes unnoticed, nor is a tail no
+// rule reads walked. A whole object/array the Program reads is decoded only when a
+// rule reads it on that record. Prefiltered records are not parsed.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +63,9 @@ struct ReaderOptions {
   std::size_t max_record_bytes = 64ull << 20;
   bool use_prefilter = true;
   std::size_t max_depth = 256;   // JSON nesting limit per record
+  // Read a record's members only as far as dispatch and the rules need
+  // (field_extractor.h); false reads every wanted member before delivery.
+  bool lazy_records = true;
 };
 
 struct ReadIssue {

@@ -54,6 +54,15 @@ void report_not_object(FileSession& s, std::uint64_t index, std::uint64_t offset
                  json_like ? "not a JSON object" : "not valid JSON");
 }
 
+// Lazy records (field_extractor.h): what must be read before a record is
+// delivered: dispatch's pair and eventTime for ordering. Only when the std slots
+// are where record.h says (they always are for compiled programs).
+std::vector<std::uint32_t> eager_slots(const std::vector<std::vector<std::string>>& paths) {
+  const std::vector<std::vector<std::string>> standard = standard_field_paths();
+  if (paths.size() < standard.size() || !std::equal(standard.begin(), standard.end(), paths.begin())) return {};
+  return {kSlotEventTime, kSlotEventSource, kSlotEventName};
+}
+
 }  // namespace
 
 UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
@@ -61,7 +70,7 @@ UnitParser::UnitParser(const Program& program, const ReaderOptions& options)
       prefilter_(program),
       prefilter_active_(options.use_prefilter && prefilter_.active()),
       paths_(program.fields.empty() ? standard_field_paths() : program.fields),
-      extractor_(paths_, options.max_depth),
+      extractor_(paths_, options.max_depth, options.lazy_records ? eager_slots(paths_) : std::vector<std::uint32_t>{}),
       has_time_slot_(program.fields.empty() ||
                      program.fields[kSlotEventTime] == std::vector<std::string>{"eventTime"}),
       slots_(extractor_.slot_count()) {
@@ -164,15 +173,28 @@ void UnitParser::deliver(FileSession& s, ondemand::object record, std::string_vi
 }
 
 const Value& UnitParser::resolve(std::uint32_t slot) {
+  if (extractor_.is_deferred(slot)) {
+    const error_code error = extractor_.read_on(slot);
+    if (error && current_.session != nullptr) {
+      current_.session->record_issue("records_damaged_malformed_json", current_.index, current_.offset,
+                                     fmt::format("not valid JSON after the members read so far ({}); rules read "
+                                                 "{} and every member not read yet as missing",
+                                                 simdjson::error_message(error), slot_path(slot)));
+    }
+  }
   const error_code error = extractor_.resolve(slot, current_.raw.data() + current_.raw.size());
   if (error && current_.session != nullptr) {
-    std::string path;
-    for (const std::string& key : paths_.at(slot)) path += (path.empty() ? "" : ".") + key;
     current_.session->record_issue("records_damaged_malformed_value", current_.index, current_.offset,
-                                   fmt::format("{} is not valid JSON ({}); rules read it as missing", path,
+                                   fmt::format("{} is not valid JSON ({}); rules read it as missing", slot_path(slot),
                                                simdjson::error_message(error)));
   }
   return slots_[slot];
+}
+
+std::string UnitParser::slot_path(std::uint32_t slot) const {
+  std::string path;
+  for (const std::string& key : paths_.at(slot)) path += (path.empty() ? "" : ".") + key;
+  return path;
 }
 
 // CloudWatch Logs subscription payload: the messages are unescaped into messages_

@@ -67,6 +67,7 @@ class UnitParser final : public PendingSlots {
   std::size_t max_depth() const { return options_.max_depth; }
   std::size_t slot_count() const { return slots_.size(); }
   const Value& resolve(std::uint32_t slot) override;
+  std::string slot_path(std::uint32_t slot) const;  // "userIdentity.arn", for messages
 
  private:
   struct LogEvent { std::size_t begin = 0, size = 0, byte_offset = 0; bool ok = false; };

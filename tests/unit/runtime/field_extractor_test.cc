@@ -24,9 +24,11 @@ const std::vector<std::vector<std::string>> kPaths = {
     {"n"},
 };
 
-// One record's extraction, kept alive for resolve() and the checks.
+// One record's extraction, kept alive for resolve(), read_on() (which continues
+// the document's iteration) and the checks.
 struct Extracted {
   simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
   simdjson::padded_string padded;
   rt::Arena arena;
   std::vector<rt::Value> slots;
@@ -34,7 +36,6 @@ struct Extracted {
 
   Extracted(rt::FieldExtractor& extractor, const std::string& json)
       : padded(json), slots(extractor.slot_count()) {
-    simdjson::ondemand::document doc;
     REQUIRE(parser.iterate(padded).get(doc) == simdjson::SUCCESS);
     simdjson::ondemand::object object;
     REQUIRE(doc.get_object().get(object) == simdjson::SUCCESS);
@@ -43,8 +44,9 @@ struct Extracted {
   const char* end() const { return padded.data() + padded.size(); }
 };
 
-// Extracts the paths from json, resolves pending slots and renders the slots as
-// a JSON array ("~" marks Undefined; "!" a pending value that failed to resolve).
+// Extracts the paths from json, reads deferred slots on (lazy records), resolves
+// pending slots and renders the slots as a JSON array ("~" marks Undefined; "!" a
+// pending value that failed to resolve; "?" a failed read_on).
 std::string extract(rt::FieldExtractor& extractor, const std::string& json) {
   Extracted record(extractor, json);
   if (record.error) return std::string("error: ") + simdjson::error_message(record.error);
@@ -52,6 +54,7 @@ std::string extract(rt::FieldExtractor& extractor, const std::string& json) {
   std::string out = "[";
   for (std::size_t i = 0; i < slots.size(); ++i) {
     if (i > 0) out += ",";
+    if (rt::is_deferred(slots[i]) && extractor.read_on(static_cast<std::uint32_t>(i)) != simdjson::SUCCESS) out += "?";
     if (rt::is_pending(slots[i]) &&
         extractor.resolve(static_cast<std::uint32_t>(i), record.end()) != simdjson::SUCCESS) {
       out += "!";
@@ -85,16 +88,76 @@ TEST_CASE("FieldExtractor fills wanted paths and skips the rest") {
       {"empty record", "{}", "[~null,~null,~null,~null,~null,~null]"},
       {"malformed where read", R"({"eventName":tru})", "error: "},
   };
-  rt::FieldExtractor extractor(kPaths);
-  for (const Case& c : cases) {
-    CAPTURE(c.name);
-    const std::string got = extract(extractor, c.json);
-    if (std::string(c.slots) == "error: ") {
-      CHECK(got.rfind("error: ", 0) == 0);
-    } else {
-      CHECK(got == c.slots);
+  // Lazy records read the same values, only later.
+  rt::FieldExtractor eager(kPaths);
+  rt::FieldExtractor lazy(kPaths, 1024, {0});
+  for (rt::FieldExtractor* extractor : {&eager, &lazy}) {
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      CAPTURE(extractor == &lazy);
+      const std::string got = extract(*extractor, c.json);
+      if (std::string(c.slots) == "error: ") {
+        CHECK(got.rfind("error: ", 0) == 0);
+      } else {
+        CHECK(got == c.slots);
+      }
     }
   }
+}
+
+TEST_CASE("FieldExtractor lazy records: paused after the eager members, read on per slot") {
+  const std::vector<std::vector<std::string>> paths = {
+      {"eventTime"}, {"eventName"}, {"userIdentity", "arn"}, {"awsRegion"}, {"errorCode"}, {"requestParameters"},
+      {"userIdentity", "type"}};
+  rt::FieldExtractor extractor(paths, 1024, {0, 1});
+  Extracted record(extractor, R"({"userIdentity":{"arn":"A"},"eventTime":"T","eventName":"N","awsRegion":"R",)"
+                              R"("requestParameters":{"x":1},"eventName":"dup","awsRegion":"dup"})");
+  REQUIRE(record.error == simdjson::SUCCESS);
+  std::vector<rt::Value>& slots = record.slots;
+  CHECK(slots[0].str() == "T");
+  CHECK(slots[1].str() == "N");
+  CHECK(slots[2].str() == "A");                    // before the eager members: read on the way
+  CHECK_FALSE(slots[6].is_defined());              // absent inside a member already read
+  CHECK_FALSE(rt::is_pending(slots[6]));
+  CHECK(extractor.has_pending());
+  CHECK(extractor.is_deferred(3));
+  CHECK(extractor.is_deferred(4));
+  CHECK(extractor.is_deferred(5));
+  REQUIRE(extractor.read_on(3) == simdjson::SUCCESS);  // stops at awsRegion: the rest stays unread
+  CHECK(slots[3].str() == "R");
+  CHECK(extractor.is_deferred(4));
+  CHECK(extractor.is_deferred(5));
+  REQUIRE(extractor.read_on(5) == simdjson::SUCCESS);  // an object: now pending, decoded by resolve()
+  CHECK(rt::is_pending(slots[5]));
+  CHECK_FALSE(extractor.is_deferred(5));
+  CHECK(extractor.is_deferred(4));
+  REQUIRE(extractor.read_on(4) == simdjson::SUCCESS);  // absent: the pass reaches the end
+  CHECK_FALSE(slots[4].is_defined());
+  CHECK_FALSE(rt::is_pending(slots[4]));
+  CHECK(slots[3].str() == "R");                         // first occurrence still wins
+  REQUIRE(extractor.resolve(5, record.end()) == simdjson::SUCCESS);
+  std::string json;
+  rt::append_json(json, slots[5]);
+  CHECK(json == R"({"x":1})");
+  CHECK(extractor.read_on(4) == simdjson::SUCCESS);     // not deferred any more: a no-op
+}
+
+TEST_CASE("FieldExtractor lazy records: damage after the eager members shows only when read on") {
+  const std::vector<std::vector<std::string>> paths = {{"eventName"}, {"awsRegion"}, {"errorCode"}};
+  rt::FieldExtractor extractor(paths, 1024, {0});
+  // Never read on: the damaged tail is never walked.
+  CHECK(Extracted(extractor, R"({"eventName":"N","awsRegion" "R","errorCode":"E"})").error == simdjson::SUCCESS);
+  // Read on: the error is read_on's, and every slot not read yet becomes Undefined.
+  Extracted record(extractor, R"({"eventName":"N","awsRegion":"R","x" 1,"errorCode":"E"})");
+  REQUIRE(record.error == simdjson::SUCCESS);
+  REQUIRE(extractor.read_on(1) == simdjson::SUCCESS);
+  CHECK(record.slots[1].str() == "R");
+  CHECK(extractor.read_on(2) != simdjson::SUCCESS);
+  CHECK_FALSE(record.slots[2].is_defined());
+  CHECK_FALSE(rt::is_pending(record.slots[2]));
+  CHECK_FALSE(extractor.has_pending());
+  // Damage before the eager members still fails the record, as in eager mode.
+  CHECK(Extracted(extractor, R"({"awsRegion" "R","eventName":"N"})").error != simdjson::SUCCESS);
 }
 
 TEST_CASE("FieldExtractor numbers: ints, floats, huge values never fail") {

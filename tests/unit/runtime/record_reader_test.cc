@@ -305,6 +305,57 @@ TEST_CASE("RecordReader: whole objects are materialized on access; a malformed o
   CHECK(outcome.issues[0].message.find("requestParameters is not valid JSON") != std::string::npos);
 }
 
+TEST_CASE("RecordReader: a record is read as far as its readers need; damage there is reported") {
+  rt::Program program;
+  for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
+  // The second record breaks after eventName; the third after awsRegion.
+  const std::string bytes =
+      "{\"eventName\":\"A\",\"awsRegion\":\"r1\",\"eventID\":\"e1\"}\n"
+      "{\"eventName\":\"B\",\"awsRegion\" \"r2\",\"eventID\":\"e2\"}\n"
+      "{\"eventName\":\"C\",\"awsRegion\":\"r3\",\"x\" 1,\"eventID\":\"e3\"}\n";
+  auto read = [&](bool lazy, bool read_all) {
+    rt::ReaderOptions options;
+    options.lazy_records = lazy;
+    rt::RecordReader reader(program, options);
+    ReadOutcome outcome;
+    outcome.stats = reader.read_buffer(
+        "test.json", bytes, 0,
+        [&](const rt::RecordView& view) {
+          rt::testing::DeliveredRecord record;
+          record.event_name = rt::testing::slot_text(view.field(rt::kSlotEventName));
+          record.fields_json = rt::testing::slot_text(view.field(rt::kSlotAwsRegion));
+          if (read_all) record = rt::testing::summarize(view);
+          outcome.records.push_back(record);
+        },
+        [&](const rt::ReadIssue& issue) { outcome.issues.push_back(issue); });
+    return outcome;
+  };
+  // Eager: every wanted member is read before delivery, so both damaged records are skipped.
+  const ReadOutcome eager = read(false, false);
+  CHECK(names(eager) == "A");
+  CHECK(eager.skipped("records_skipped_malformed_json") == 2);
+  // Lazy, reading only eventName and awsRegion: B's damage is met while reading on
+  // (reported, awsRegion missing); C's lies beyond what was read.
+  const ReadOutcome lazy = read(true, false);
+  CHECK(names(lazy) == "A,B,C");
+  REQUIRE(lazy.records.size() == 3);
+  CHECK(lazy.records[1].fields_json.empty());
+  CHECK(lazy.records[2].fields_json == "r3");
+  CHECK(lazy.skipped("records_damaged_malformed_json") == 1);
+  REQUIRE(lazy.issues.size() == 1);
+  CHECK(lazy.issues[0].record_index == 1);
+  CHECK(lazy.issues[0].byte_offset == bytes.find("{\"eventName\":\"B\""));
+  CHECK(lazy.issues[0].message.find("test.json: record 1 (byte ") == 0);
+  CHECK(lazy.issues[0].message.find("not valid JSON after the members read so far") != std::string::npos);
+  // Lazy, reading every slot: both damages are reported, once per record.
+  const ReadOutcome all = read(true, true);
+  CHECK(names(all) == "A,B,C");
+  CHECK(all.skipped("records_damaged_malformed_json") == 2);
+  REQUIRE(all.records.size() == 3);
+  CHECK(all.records[2].event_id.empty());
+  CHECK(all.records[0].event_id == "e1");
+}
+
 TEST_CASE("RecordReader: pending objects resolve inside EventBridge envelopes and CloudWatch messages") {
   rt::Program program;
   for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
