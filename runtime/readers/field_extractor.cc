@@ -6,6 +6,7 @@
 // copy) through a per-node perfect-hash table: one hash, one compare.
 // Tested by tests/unit/runtime/field_extractor_test.cc.
 #include "runtime/readers/field_extractor.h"
+#include "runtime/readers/field_extractor_keys.h"
 
 #include <algorithm>
 #include <array>
@@ -15,11 +16,8 @@
 #include <cstring>
 #include <memory>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "runtime/readers/json_scan.h"
+#include "runtime/readers/raw_string.h"
 #include "runtime/record.h"
 
 namespace sesrules::runtime {
@@ -53,60 +51,7 @@ bool is_json_number(std::string_view s) {
   return i == s.size();
 }
 
-// Length of the string or key whose raw text starts at p (just after its opening
-// quote); false when it contains an escape, so that its raw text is not its value.
-// Stage 1 already rejected unescaped control characters in every string of the
-// record. Reads up to 31 bytes past the end: the record's text and its padding
-// (simdjson::SIMDJSON_PADDING, 64 bytes) follow.
-bool raw_string_length(const char* p, std::size_t& size) {
-#if defined(__SSE2__)
-  // 32 bytes per step, so that nearly every key ends in the first (one branch).
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  auto stops = [&](const char* at) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    return static_cast<std::uint32_t>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
-  };
-  for (std::size_t i = 0;; i += 32) {
-    if (const std::uint32_t mask = stops(p + i) | stops(p + i + 16) << 16; mask != 0) {
-      size = i + static_cast<std::size_t>(std::countr_zero(mask));
-      return p[size] == '"';
-    }
-  }
-#else
-  size = 0;
-  while (p[size] != '"' && p[size] != '\\') ++size;
-  return p[size] == '"';
-#endif
-}
-
 }  // namespace
-
-// p must have 8 readable bytes (the record's text has padding; build_table copies
-// keys into a buffer). Keys up to 16 bytes are wholly covered by head and tail.
-// Branch-free: key lengths vary from key to key and would mispredict.
-FieldExtractor::KeyWords FieldExtractor::key_words(const char* p, std::size_t size) {
-  static constexpr auto kKeep = [] {  // kKeep[n]: the bytes at p[0, n) of a loaded word
-    std::array<std::uint64_t, 9> keep{};
-    for (std::size_t n = 0; n < 8; ++n) {
-      const std::uint64_t low = (std::uint64_t{1} << (8 * n)) - 1;
-      keep[n] = std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * n));
-    }
-    keep[8] = ~std::uint64_t{0};
-    return keep;
-  }();
-  const std::uint64_t long_key = -static_cast<std::uint64_t>(size >= 8);  // all ones or zero
-  std::uint64_t head = 0, tail = 0;
-  std::memcpy(&head, p, sizeof head);
-  std::memcpy(&tail, p + ((size - 8) & long_key), sizeof tail);
-  return KeyWords{head & kKeep[std::min<std::size_t>(size, 8)], tail & long_key};
-}
-
-std::uint32_t FieldExtractor::key_hash(KeyWords words, std::size_t size, std::uint64_t seed, std::uint32_t shift) {
-  const std::uint64_t mixed = words.head ^ (words.tail * 0x9e3779b97f4a7c15ull) ^ size;
-  return static_cast<std::uint32_t>((mixed * seed) >> shift);
-}
 
 FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& paths, std::size_t max_depth,
                                const std::vector<std::uint32_t>& eager_slots)
@@ -143,6 +88,7 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
   // iterate() keeps this depth when it grows the parser for a larger value.
   // An allocation failure here resurfaces as MEMALLOC on the first resolve().
   if (pending_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
+  if (record_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
 }
 
 // Tries table sizes from 2x the children upwards and a few odd multipliers per
@@ -186,24 +132,11 @@ std::uint32_t FieldExtractor::find_child_linear(std::uint32_t node, std::string_
   return kNoNode;
 }
 
-// key.data() must have 8 readable bytes: a raw key in the record's text. One
-// load of the table entry, no memcmp call for keys up to 16 bytes (the hash's
-// words decide equality) and no data-dependent branch but the caller's.
-std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
-  const Node& node = nodes_[node_index];
-  if (node.linear) return find_child_linear(node_index, key);
-  const KeyWords words = key_words(key.data(), key.size());
-  const TableEntry& entry = table_[node.table_offset + key_hash(words, key.size(), node.table_seed, node.table_shift)];
-  const bool same = (entry.size == key.size()) & (entry.words.head == words.head) & (entry.words.tail == words.tail);
-  if (key.size() > 16) [[unlikely]] return same && nodes_[entry.child].key == key ? entry.child : kNoNode;
-  return same ? entry.child : kNoNode;
-}
-
 // raw: whether key is the record's text itself (so find_child may read past it).
 error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& key, bool& raw) {
   const char* text = field.key().raw();
   std::size_t size = 0;
-  raw = raw_string_length(text, size);
+  raw = detail::raw_string_length(text, size);
   if (raw) {
     key = std::string_view(text, size);   // the record's text outlives any parser buffer
     return simdjson::SUCCESS;
@@ -213,12 +146,17 @@ error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& ke
   return error;
 }
 
-error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
+void FieldExtractor::begin_record(Arena& arena, std::span<Value> slots, bool raw) {
   arena_ = &arena;
   slots_ = slots;
   pending_.clear();
   copy_strings_ = false;
   ++generation_;
+  raw_mode_ = raw;
+}
+
+error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
+  begin_record(arena, slots, false);
   if (!lazy_) {
     for (Value& slot : slots) slot = Value::undefined();
     root_open_ = false;
@@ -245,6 +183,13 @@ error_code FieldExtractor::read_on(std::uint32_t slot) {
     return simdjson::SUCCESS;
   }
   copy_strings_ = false;
+  if (raw_mode_) {
+    if (raw_root(until)) return simdjson::SUCCESS;
+    if (const error_code error = switch_to_ondemand()) {  // the walker gave up: simdjson decides
+      close_root();
+      return error;
+    }
+  }
   const error_code error = read_root(until);
   if (error) close_root();
   return error;
@@ -372,7 +317,7 @@ error_code FieldExtractor::materialize(ondemand::value value, Arena& arena, Valu
     case ondemand::json_type::string: {
       const char* raw = value.raw_json_token().data() + 1;  // after the quote; the value is not consumed
       std::size_t size = 0;
-      if (raw_string_length(raw, size)) {
+      if (detail::raw_string_length(raw, size)) {
         out = Value::from_string(std::string_view(raw, size));   // no escapes: the text is the value
         return simdjson::SUCCESS;
       }

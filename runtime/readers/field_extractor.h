@@ -36,6 +36,15 @@
 //    by anything else until the record is done. A part of a record that nothing
 //    reads is not validated (as unwanted nested values never were); damage met
 //    while resuming is read_on()'s error and leaves the unread slots Undefined.
+//  - Raw records (extract_raw, field_extractor_raw.cc): a record the framing found
+//    plain (json_scan.h: ASCII, no raw control bytes in strings) is walked on its
+//    bytes without simdjson's stage 1: keys and strings without escapes are read
+//    in place, skipped values are jumped over by the framing scanner, escaped
+//    strings and numbers are decoded by simdjson one value at a time. Whatever
+//    the walker does not handle (an escaped key, a grammar error) hands the record
+//    to simdjson: extract_raw returns false before delivery, and read_on re-reads
+//    the record with simdjson from its start after it, so results and errors are
+//    the same as simdjson's.
 // Not thread-safe (scratch buffers, the parser for pending values); one per reader.
 #pragma once
 
@@ -64,6 +73,9 @@ class FieldExtractor {
   // ones; whole objects/arrays are left pending. The record's text must be followed
   // by simdjson::SIMDJSON_PADDING readable bytes (resolve() parses pieces of it).
   simdjson::error_code extract(simdjson::ondemand::object record, Arena& arena, std::span<Value> slots);
+  // The same for a record's text (a plain object, followed by simdjson::SIMDJSON_PADDING
+  // readable bytes); false when simdjson must read it (call extract then).
+  bool extract_raw(std::string_view record, Arena& arena, std::span<Value> slots);
 
   // Materializes the pending value behind slots[slot] (a Value::pending() marker from
   // the last extract(), whose slots and Arena must still be alive) into every slot of
@@ -113,12 +125,22 @@ class FieldExtractor {
   // Inlined into the per-key loops: called for every key of a record.
   [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
+  void begin_record(Arena& arena, std::span<Value> slots, bool raw);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
   // The root object's members from root_it_ on, until `until` (a top-level node)
   // has been read, or the eager members when until is kNoNode; to the end if absent.
   simdjson::error_code read_root(std::uint32_t until);
   simdjson::error_code read_root_member(simdjson::ondemand::field& field, std::uint32_t& child);
   void close_root();
+  // The raw walker (field_extractor_raw.cc); positions index raw_text_.
+  enum class RawStep { Member, End, Fail };
+  bool raw_root(std::uint32_t until);
+  RawStep raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node, std::uint32_t& child, bool root);
+  bool raw_value(std::size_t& pos, std::uint32_t child);
+  bool raw_object(std::size_t& pos, std::uint32_t node);
+  bool raw_skip(std::size_t& pos) const;
+  bool raw_scalar(std::size_t& pos, Value& out);
+  simdjson::error_code switch_to_ondemand();
   simdjson::error_code extract_member(simdjson::ondemand::value& value, std::uint32_t child);
   void set_pending(std::uint32_t child, const char* start);
   simdjson::error_code materialize_span(std::string_view text, Value& out);
@@ -137,10 +159,18 @@ class FieldExtractor {
   std::vector<std::uint8_t> eager_node_;   // by node: a top-level node extract() must read
   std::uint32_t eager_count_ = 0;
   bool lazy_ = false;
-  // The paused pass over the current record's root object.
+  // The paused pass over the current record's root object: raw (raw_pos_ in
+  // raw_text_) or simdjson's (root_it_; record_doc_ when it took over from raw).
   simdjson::ondemand::object_iterator root_it_, root_end_;
   bool root_open_ = false;
+  bool raw_mode_ = false;
   std::uint32_t eager_left_ = 0;
+  std::string_view raw_text_;
+  std::size_t raw_pos_ = 0;
+  bool raw_need_comma_ = false;
+  simdjson::ondemand::parser record_parser_;
+  simdjson::ondemand::document record_doc_;
+  std::string raw_scratch_;                // a scalar token being decoded by simdjson
   std::uint64_t generation_ = 0;
   std::size_t slot_count_ = 0;
   std::size_t max_depth_;

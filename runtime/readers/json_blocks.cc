@@ -26,8 +26,16 @@ __attribute__((target("avx2"))) BlockClasses classify_avx2(const char* bytes) {
   // '{' 0x7B and '[' 0x5B differ only in bit 0x20, as do '}' 0x7D and ']' 0x5D.
   const __m256i fold = _mm256_set1_epi8(0x20);
   const __m256i lo_folded = _mm256_or_si256(lo, fold), hi_folded = _mm256_or_si256(hi, fold);
+  // Below 0x20: min(byte, 0x1f) == byte, unsigned.
+  const __m256i limit = _mm256_set1_epi8(0x1f);
+  const auto control_lo = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(lo, limit), lo)));
+  const auto control_hi = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(hi, limit), hi)));
+  const auto high_lo = static_cast<std::uint32_t>(_mm256_movemask_epi8(lo));
+  const auto high_hi = static_cast<std::uint32_t>(_mm256_movemask_epi8(hi));
   return BlockClasses{equal_mask_avx2(lo, hi, '"'), equal_mask_avx2(lo, hi, '\\'),
-                      equal_mask_avx2(lo_folded, hi_folded, '{'), equal_mask_avx2(lo_folded, hi_folded, '}')};
+                      equal_mask_avx2(lo_folded, hi_folded, '{'), equal_mask_avx2(lo_folded, hi_folded, '}'),
+                      std::uint64_t{control_lo} | std::uint64_t{control_hi} << 32,
+                      std::uint64_t{high_lo} | std::uint64_t{high_hi} << 32};
 }
 
 BlockClasses classify_sse2(const char* bytes) {
@@ -45,7 +53,15 @@ BlockClasses classify_sse2(const char* bytes) {
     }
     return mask;
   };
-  return BlockClasses{mask_of(parts, '"'), mask_of(parts, '\\'), mask_of(folded, '{'), mask_of(folded, '}')};
+  std::uint64_t control = 0, high = 0;
+  const __m128i limit = _mm_set1_epi8(0x1f);
+  for (int i = 0; i < 4; ++i) {
+    const auto below = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(parts[i], limit), parts[i]));
+    control |= std::uint64_t{static_cast<std::uint16_t>(below)} << (16 * i);
+    high |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(parts[i]))} << (16 * i);
+  }
+  return BlockClasses{mask_of(parts, '"'), mask_of(parts, '\\'), mask_of(folded, '{'), mask_of(folded, '}'),
+                      control, high};
 }
 
 // prefix_xor in one instruction: carry-less multiplication by all ones.
@@ -70,6 +86,7 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
                                                              std::size_t max_depth) {
   std::size_t depth = 0;
   bool too_deep = false;
+  std::uint64_t unusual = 0;  // not plain (json_scan.h): non-ASCII bytes, control bytes in strings
   StringState state;
   char tail[64];
   for (std::size_t block = pos; block < data.size(); block += 64) {
@@ -79,13 +96,16 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
       std::memcpy(tail, bytes, data.size() - block);
       bytes = tail;
     }
-    const StructuralBits brackets = structural_brackets<kPrefixXor>(kClassify(bytes), state);
+    const BlockClasses classes = kClassify(bytes);
+    const StructuralBits brackets = structural_brackets<kPrefixXor>(classes, state);
+    const std::uint64_t block_unusual = (classes.control & brackets.in_string) | classes.high;
     // Most blocks lie inside the value: if even all of the block's closers cannot
     // end it and its openers cannot pass the depth limit, only the counts matter.
     const auto opens = static_cast<std::size_t>(__builtin_popcountll(brackets.open));
     const auto closes = static_cast<std::size_t>(__builtin_popcountll(brackets.close));
     if (depth > closes && depth + opens <= max_depth) {
       depth += opens - closes;
+      unusual |= block_unusual;
       continue;
     }
     for (std::uint64_t bits = brackets.open | brackets.close; bits != 0; bits &= bits - 1) {
@@ -94,9 +114,11 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
         if (++depth > max_depth) too_deep = true;
       } else if (--depth == 0) {
         const std::size_t end = block + static_cast<std::size_t>(__builtin_ctzll(bit)) + 1;
-        return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, end};
+        unusual |= block_unusual & ((bit << 1) - 1);  // the bytes after the value are not its own
+        return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, end, !too_deep && unusual == 0};
       }
     }
+    unusual |= block_unusual;
   }
   return {ScanStatus::Truncated, data.size()};
 }

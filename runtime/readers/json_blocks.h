@@ -27,6 +27,8 @@ struct BlockClasses {
   std::uint64_t backslash = 0;  // '\\'
   std::uint64_t open = 0;       // '{' or '['
   std::uint64_t close = 0;      // '}' or ']'
+  std::uint64_t control = 0;    // bytes below 0x20
+  std::uint64_t high = 0;       // bytes 0x80 and above (not ASCII)
 };
 
 // Classifies bytes[0, 64); all 64 bytes must be readable.
@@ -46,6 +48,7 @@ struct StringState {
 // JSON strings; in valid JSON backslashes occur only there.
 struct StructuralBits {
   std::uint64_t open = 0, close = 0;
+  std::uint64_t in_string = 0;  // opening quotes and string interiors
 };
 
 // Inline: these run once per block in the framing loop.
@@ -81,7 +84,7 @@ inline StructuralBits structural_brackets(const BlockClasses& classes, StringSta
   // Opening quote and interior set, closing quote clear: brackets there are text.
   const std::uint64_t in_string = kPrefixXor(quotes) ^ state.in_string_carry;
   state.in_string_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
-  return StructuralBits{classes.open & ~in_string, classes.close & ~in_string};
+  return StructuralBits{classes.open & ~in_string, classes.close & ~in_string, in_string};
 }
 
 }  // namespace sesrules::runtime::detail

@@ -17,6 +17,10 @@ enum class ScanStatus { Ok, Truncated, Malformed, TooDeep };
 struct ScanResult {
   ScanStatus status = ScanStatus::Ok;
   std::size_t end = 0;   // one past the value (Ok, TooDeep); data.size() when Truncated
+  // Containers scanned Ok only: every byte is ASCII and no string holds a raw
+  // control byte (< 0x20), so the value's strings need no UTF-8 or control-byte
+  // validation (the readers' raw path, field_extractor.h, relies on it).
+  bool plain = false;
 };
 
 inline bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }

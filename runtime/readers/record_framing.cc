@@ -73,7 +73,7 @@ std::size_t read_array_elements(FileSession& s, std::size_t open, UnitParser& un
     }
     const ScanResult scan = scan_streamed(s, pos, units);
     if (scan.status == ScanStatus::Ok) {
-      units.parse_unit(s, pos, scan.end);
+      units.parse_unit(s, pos, scan.end, scan.plain);
     } else {
       report_scan_failure(s, scan, pos);
       if (scan.status != ScanStatus::TooDeep) return kNoPosition;
@@ -138,7 +138,7 @@ void read_lines(FileSession& s, std::size_t pos, UnitParser& units) {
     const ScanResult scan = scan_value(line, start, units.max_depth());
     const bool clean_end = scan.status != ScanStatus::Truncated && skip_space(line, scan.end) == line_end;
     if (scan.status == ScanStatus::Ok && clean_end) {
-      units.parse_unit(s, start, scan.end);
+      units.parse_unit(s, start, scan.end, scan.plain);
     } else if (scan.status == ScanStatus::TooDeep && clean_end) {
       report_scan_failure(s, scan, start);
     } else {
@@ -153,7 +153,7 @@ void read_concatenated(FileSession& s, std::size_t pos, UnitParser& units) {
   while ((pos = skip_space(data, pos)) < data.size()) {
     const ScanResult scan = scan_value(data, pos, units.max_depth());
     if (scan.status == ScanStatus::Ok) {
-      units.parse_unit(s, pos, scan.end);
+      units.parse_unit(s, pos, scan.end, scan.plain);
       pos = scan.end;
       continue;
     }

@@ -66,6 +66,9 @@ struct ReaderOptions {
   // Read a record's members only as far as dispatch and the rules need
   // (field_extractor.h); false reads every wanted member before delivery.
   bool lazy_records = true;
+  // Walk plain records on their bytes (field_extractor.h, "Raw records"); false:
+  // simdjson parses every record. Results are the same either way.
+  bool raw_records = true;
 };
 
 struct ReadIssue {

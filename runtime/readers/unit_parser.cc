@@ -105,7 +105,7 @@ bool UnitParser::prefiltered_out(FileSession& s, std::string_view raw) {
   return true;
 }
 
-void UnitParser::parse_unit(FileSession& s, std::size_t begin, std::size_t end) {
+void UnitParser::parse_unit(FileSession& s, std::size_t begin, std::size_t end, bool plain) {
   if (s.data[begin] != '{') {
     report_not_object(s, s.next_record++, begin, s.data[begin]);
     return;
@@ -115,11 +115,11 @@ void UnitParser::parse_unit(FileSession& s, std::size_t begin, std::size_t end) 
     return;
   }
   const std::size_t allocated = s.data.size() + kInputPadding - begin;
-  parse_record(s, s.data.data() + begin, end - begin, allocated, begin);
+  parse_record(s, s.data.data() + begin, end - begin, allocated, begin, plain);
 }
 
 void UnitParser::parse_record(FileSession& s, const char* base, std::size_t size, std::size_t allocated,
-                              std::uint64_t offset) {
+                              std::uint64_t offset, bool plain) {
   const std::uint64_t index = s.next_record++;
   if (size > options_.max_record_bytes) {
     s.record_issue("records_skipped_too_large", index, offset,
@@ -132,6 +132,13 @@ void UnitParser::parse_record(FileSession& s, const char* base, std::size_t size
   if (first == size || base[first] != '{') {
     report_not_object(s, index, offset, first == size ? ' ' : base[first]);
     return;
+  }
+  if (plain && s.kind == UnitKind::Record && options_.raw_records) {
+    arena_.reset();
+    if (extractor_.extract_raw(std::string_view(base, size), arena_, slots_)) {
+      hand_over(s, std::string_view(base, size), index, offset);
+      return;
+    }
   }
   ondemand::document doc;
   ondemand::object object;
@@ -158,6 +165,10 @@ void UnitParser::deliver(FileSession& s, ondemand::object record, std::string_vi
     s.record_issue(reason_for(error), index, offset, simdjson::error_message(error));
     return;
   }
+  hand_over(s, raw, index, offset);
+}
+
+void UnitParser::hand_over(FileSession& s, std::string_view raw, std::uint64_t index, std::uint64_t offset) {
   RecordView view;
   view.fields = slots_;
   if (extractor_.has_pending()) {

@@ -59,7 +59,8 @@ class UnitParser final : public PendingSlots {
 
   // Parses data[begin, end) (one complete JSON value per json_scan) as a unit of
   // session.kind: one record, one EventBridge envelope or one CloudWatch payload.
-  void parse_unit(FileSession& session, std::size_t begin, std::size_t end);
+  // plain: the framing found the unit plain (json_scan.h), so the raw walker may read it.
+  void parse_unit(FileSession& session, std::size_t begin, std::size_t end, bool plain = false);
   // Before framing a file (and after each refill of a streamed one): one
   // prefilter pass over all of session.data (unless the governor has the
   // prefilter paused), so records are then decided by their byte range.
@@ -80,12 +81,14 @@ class UnitParser final : public PendingSlots {
 
   // Parses one record's JSON at base[0, size) (allocated readable bytes).
   void parse_record(FileSession& s, const char* base, std::size_t size, std::size_t allocated,
-                    std::uint64_t offset);
+                    std::uint64_t offset, bool plain = false);
   void parse_cloudwatch(FileSession& s, std::size_t begin, std::size_t end);
   simdjson::error_code collect_log_events(simdjson::ondemand::document& doc, const char* stream_begin,
                                           bool& control);
   void deliver(FileSession& s, simdjson::ondemand::object record, std::string_view raw, std::uint64_t index,
                std::uint64_t offset);
+  // Hands the extracted slots to on_record as a RecordView.
+  void hand_over(FileSession& s, std::string_view raw, std::uint64_t index, std::uint64_t offset);
   bool prefiltered_out(FileSession& s, std::string_view raw);
 
   const ReaderOptions& options_;

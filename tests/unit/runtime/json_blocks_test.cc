@@ -15,20 +15,30 @@ using rt::detail::ScanStatus;
 namespace {
 
 // The reference: backslashes escape inside strings only (valid JSON has none elsewhere).
+// plain: no byte >= 0x80 in the value, no byte < 0x20 inside its strings.
 rt::detail::ScanResult reference_scan(const std::string& data, std::size_t max_depth) {
   std::size_t depth = 0;
   bool too_deep = false;
   bool in_string = false;
+  bool plain = true;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const char c = data[i];
+    plain &= static_cast<unsigned char>(c) < 0x80 && (!in_string || static_cast<unsigned char>(c) >= 0x20);
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < data.size()) {
+        ++i;
+        const auto escaped = static_cast<unsigned char>(data[i]);
+        plain &= escaped >= 0x20 && escaped < 0x80;
+      } else if (c == '"') {
+        in_string = false;
+      }
       continue;
     }
     if (c == '"') in_string = true;
     else if (c == '{' || c == '[') too_deep |= ++depth > max_depth;
-    else if ((c == '}' || c == ']') && --depth == 0) return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, i + 1};
+    else if ((c == '}' || c == ']') && --depth == 0) {
+      return {too_deep ? ScanStatus::TooDeep : ScanStatus::Ok, i + 1, !too_deep && plain};
+    }
   }
   return {ScanStatus::Truncated, data.size()};
 }
@@ -37,7 +47,8 @@ rt::detail::ScanResult reference_scan(const std::string& data, std::size_t max_d
 std::string random_value(std::mt19937& rng, std::size_t length) {
   static const char* const kPieces[] = {"{", "}", "[", "]", "\"a\\\"b\"", "\"\\\\\"", "\"x{[\"", "\"\\\\\\\"]\"",
                                         ",", ":", "1", "  ", "\"long string of text without specials\"",
-                                        "\"\\u0041\\n\""};
+                                        "\"\\u0041\\n\"", "\"caf\xc3\xa9\"", "\"tab\there\"", "\n", "\t",
+                                        "\x01", "\"\\\x02\""};
   std::string out = "{";
   while (out.size() < length) out += kPieces[rng() % (sizeof kPieces / sizeof *kPieces)];
   return out;
@@ -70,11 +81,27 @@ TEST_CASE("json_blocks: scan_value agrees with the reference on random input") {
       const rt::detail::ScanResult got = rt::detail::scan_value(text, 0, max_depth);
       REQUIRE(got.status == expected.status);
       REQUIRE(got.end == expected.end);
+      REQUIRE(got.plain == expected.plain);
       const rt::detail::ScanResult fallback = rt::detail::scan_container_sse2(text, 0, max_depth);
       REQUIRE(fallback.status == expected.status);
       REQUIRE(fallback.end == expected.end);
+      REQUIRE(fallback.plain == expected.plain);
     }
   }
+}
+
+TEST_CASE("json_blocks: plain ends at the value; bytes after it do not count") {
+  const std::string value = "{\"a\":[1,\"x\"]}";
+  for (std::size_t pad = 0; pad < 70; ++pad) {
+    const std::string text = value + std::string(pad, ' ') + "\"\xc3\xa9\t\"";  // the next record is not plain
+    CAPTURE(pad);
+    CHECK(rt::detail::scan_value(text, 0, 64).plain);
+    CHECK(rt::detail::scan_container_sse2(text, 0, 64).plain);
+  }
+  CHECK(rt::detail::scan_value("{\"a\":\n1}", 0, 64).plain);        // a newline between tokens is fine
+  CHECK_FALSE(rt::detail::scan_value("{\"a\n\":1}", 0, 64).plain);  // but not inside a string
+  CHECK_FALSE(rt::detail::scan_value("{\"\xc3\xa9\":1}", 0, 64).plain);
+  CHECK_FALSE(rt::detail::scan_value("[1]", 0, 0).plain);             // too deep
 }
 
 TEST_CASE("json_blocks: backslash runs that straddle a block boundary") {

@@ -1,0 +1,228 @@
+// FieldExtractor's raw path (see field_extractor.h, "Raw records"): a plain record
+// walked on its bytes. Most of a CloudTrail record is members no rule reads; the
+// walker reads each top-level key in place, jumps over unwanted values with the
+// framing scanner (json_blocks.h, a few instructions per 64 bytes) and stops as
+// early as the lazy pass allows, where simdjson would first index every byte of
+// the record (stage 1). The walker checks the grammar of everything it walks and
+// gives up on anything unusual, so that simdjson decides every hard case.
+// Tested by tests/unit/runtime/field_extractor_test.cc (against the simdjson path).
+#include "runtime/readers/field_extractor.h"
+#include "runtime/readers/field_extractor_keys.h"
+
+#include "runtime/readers/json_blocks.h"
+#include "runtime/readers/json_scan.h"
+#include "runtime/readers/raw_string.h"
+#include "runtime/record.h"
+
+namespace sesrules::runtime {
+
+using simdjson::error_code;
+
+namespace {
+
+std::size_t skip_ws(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && detail::is_json_space(text[pos])) ++pos;
+  return pos;
+}
+
+// Any structural byte ends a scalar token (as in simdjson's stage 1), so that
+// `-{}` is a token and an object, and the grammar check after it fails.
+bool ends_scalar(char c) {
+  return detail::is_json_space(c) || c == ',' || c == '}' || c == ']' || c == '{' || c == '[' || c == '"' ||
+         c == ':';
+}
+
+// text[pos, pos + word.size()) is word followed by the end of a scalar.
+bool literal_at(std::string_view text, std::size_t pos, std::string_view word) {
+  return text.substr(pos, word.size()) == word && pos + word.size() < text.size() &&
+         ends_scalar(text[pos + word.size()]);
+}
+
+}  // namespace
+
+bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::span<Value> slots) {
+  begin_record(arena, slots, false);
+  for (Value& slot : slots) slot = deferred_slot();
+  raw_text_ = record;
+  // simdjson checks the outer brackets match before anything else (`{...]`).
+  std::size_t last = record.size();
+  while (last > 0 && detail::is_json_space(record[last - 1])) --last;
+  const std::size_t open = skip_ws(record, 0);
+  if (open >= record.size() || record[open] != '{' || last == 0 || record[last - 1] != '}') return false;
+  raw_mode_ = true;  // only now: a declined record leaves no raw state behind
+  raw_pos_ = open + 1;
+  raw_need_comma_ = false;
+  root_open_ = true;
+  eager_left_ = eager_count_;
+  return raw_root(kNoNode);
+}
+
+// read_root's loop on the bytes: stops after `until`, or after the eager members.
+bool FieldExtractor::raw_root(std::uint32_t until) {
+  for (;;) {
+    std::uint32_t child = kNoNode;
+    const RawStep step = raw_member(raw_pos_, raw_need_comma_, 0, child, true);
+    if (step == RawStep::Fail) return false;
+    if (step == RawStep::End) {
+      close_root();
+      return true;
+    }
+    if (child == kNoNode) continue;
+    if (child == until) return true;
+    if (until == kNoNode && eager_node_[child] && --eager_left_ == 0) return true;
+  }
+}
+
+// One member of node's object, or its closing brace. pos is just after the '{'
+// (need_comma false) or after the previous member's value.
+FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node,
+                                                   std::uint32_t& child, bool root) {
+  const std::string_view text = raw_text_;
+  pos = skip_ws(text, pos);
+  if (pos >= text.size()) return RawStep::Fail;
+  if (text[pos] == '}') {
+    ++pos;
+    return RawStep::End;
+  }
+  if (need_comma) {
+    if (text[pos] != ',') return RawStep::Fail;
+    pos = skip_ws(text, pos + 1);
+  }
+  if (pos >= text.size() || text[pos] != '"') return RawStep::Fail;
+  std::size_t size = 0;
+  if (!detail::raw_string_length(text.data() + pos + 1, size)) return RawStep::Fail;  // an escaped key
+  const std::string_view key(text.data() + pos + 1, size);
+  pos = skip_ws(text, pos + size + 2);
+  if (pos >= text.size() || text[pos] != ':') return RawStep::Fail;
+  pos = skip_ws(text, pos + 1);
+  if (pos >= text.size()) return RawStep::Fail;
+  need_comma = true;
+  const std::uint32_t found = find_child(node, key);
+  bool ok = false;
+  if (found == kNoNode || seen_[found] == generation_) {
+    ok = raw_skip(pos);
+  } else {
+    seen_[found] = generation_;
+    if (root) {
+      for (std::uint32_t slot : slots_below_[found]) slots_[slot] = Value::undefined();
+    }
+    child = found;
+    ok = raw_value(pos, found);
+  }
+  // The member must be followed by the object's next one or its end: a pass that
+  // pauses here has then checked the value as far as simdjson would (`1"x"`).
+  const std::size_t next = ok ? skip_ws(text, pos) : text.size();
+  return next < text.size() && (text[next] == ',' || text[next] == '}') ? RawStep::Member : RawStep::Fail;
+}
+
+// extract_member on the bytes: pos at the value's first byte, then after it.
+bool FieldExtractor::raw_value(std::size_t& pos, std::uint32_t child) {
+  const Node& node = nodes_[child];
+  const char first = raw_text_[pos];
+  if (first == '{' || first == '[') {
+    if (!node.slots.empty()) set_pending(child, raw_text_.data() + pos);
+    if (first == '{' && !node.children.empty()) return raw_object(pos, child);
+    return raw_skip(pos);
+  }
+  if (node.slots.empty()) return raw_skip(pos);  // a scalar where a path goes through: deeper slots stay Undefined
+  Value value;
+  if (!raw_scalar(pos, value)) return false;
+  for (std::uint32_t slot : node.slots) slots_[slot] = value;
+  return true;
+}
+
+// Every member of the object whose '{' is at pos (no pausing below the root).
+bool FieldExtractor::raw_object(std::size_t& pos, std::uint32_t node) {
+  ++pos;
+  bool need_comma = false;
+  for (;;) {
+    std::uint32_t child = kNoNode;
+    const RawStep step = raw_member(pos, need_comma, node, child, false);
+    if (step == RawStep::End) return true;
+    if (step == RawStep::Fail) return false;
+  }
+}
+
+bool FieldExtractor::raw_skip(std::size_t& pos) const {
+  const std::string_view text = raw_text_;
+  const char first = text[pos];
+  if (first == '"') {
+    std::size_t size = 0;
+    const std::size_t end = detail::raw_string_length(text.data() + pos + 1, size) ? pos + size + 2
+                                                                                   : detail::scan_string(text, pos);
+    if (end == std::string_view::npos || end > text.size()) return false;
+    pos = end;
+    return true;
+  }
+  if (first == '{' || first == '[') {
+    const detail::ScanResult scan = detail::scan_container(text, pos, max_depth_);
+    if (scan.status != detail::ScanStatus::Ok) return false;
+    pos = scan.end;
+    return true;
+  }
+  if (first == '}' || first == ']' || first == ',' || first == ':') return false;
+  const std::size_t start = pos;
+  while (pos < text.size() && !ends_scalar(text[pos])) ++pos;
+  return pos > start && pos < text.size();
+}
+
+// A scalar a slot wants. Strings without escapes are the record's bytes; escaped
+// strings and numbers are decoded (and validated) by simdjson, literals here.
+bool FieldExtractor::raw_scalar(std::size_t& pos, Value& out) {
+  const std::string_view text = raw_text_;
+  const char first = text[pos];
+  if (first == '"') {
+    std::size_t size = 0;
+    if (detail::raw_string_length(text.data() + pos + 1, size)) {
+      if (pos + size + 2 > text.size()) return false;
+      out = Value::from_string(text.substr(pos + 1, size));
+      pos += size + 2;
+      return true;
+    }
+  } else if (first == 't' || first == 'f' || first == 'n') {
+    const std::string_view word = first == 't' ? "true" : first == 'f' ? "false" : "null";
+    if (!literal_at(text, pos, word)) return false;
+    out = first == 'n' ? Value::null() : Value::from_bool(first == 't');
+    pos += word.size();
+    return true;
+  } else if (first != '-' && (first < '0' || first > '9')) {
+    return false;
+  }
+  const std::size_t start = pos;
+  if (first == '"') {
+    pos = detail::scan_string(text, pos);
+    if (pos == std::string_view::npos || pos > text.size()) return false;
+  } else {
+    while (pos < text.size() && !ends_scalar(text[pos])) ++pos;
+    if (pos >= text.size()) return false;
+  }
+  // simdjson has no value for a scalar document: decode the token as [token].
+  raw_scratch_.assign(1, '[');
+  raw_scratch_.append(text.substr(start, pos - start));
+  raw_scratch_.push_back(']');
+  raw_scratch_.append(simdjson::SIMDJSON_PADDING, ' ');
+  copy_strings_ = true;  // an unescaped string lives in the decoding parser's buffer
+  Value array;
+  const error_code error = materialize_span(raw_scratch_, array);
+  copy_strings_ = false;
+  if (error || array.kind != Kind::Array || array.size != 1) return false;
+  out = array.items[0];
+  return true;
+}
+
+// read_on's fallback when the walker gives up: simdjson reads the record from its
+// start. Members already read are read again (same values, first occurrence).
+error_code FieldExtractor::switch_to_ondemand() {
+  raw_mode_ = false;
+  ++generation_;
+  simdjson::ondemand::object object;
+  error_code error =
+      record_parser_.iterate(raw_text_.data(), raw_text_.size(), raw_text_.size() + simdjson::SIMDJSON_PADDING)
+          .get(record_doc_);
+  if (!error) error = record_doc_.get_object().get(object);
+  if (!error) error = object.begin().get(root_it_);
+  if (!error) error = object.end().get(root_end_);
+  return error;
+}
+
+}  // namespace sesrules::runtime
