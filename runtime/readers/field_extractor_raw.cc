@@ -124,7 +124,12 @@ bool FieldExtractor::raw_value(std::size_t& pos, std::uint32_t child) {
     if (first == '{' && !node.children.empty()) return raw_object(pos, child);
     return raw_skip(pos);
   }
-  if (node.slots.empty()) return raw_skip(pos);  // a scalar where a path goes through: deeper slots stay Undefined
+  if (node.slots.empty()) {  // a scalar where a path goes through: deeper slots stay Undefined
+    // simdjson asks a wanted member's type, which needs a JSON value's first byte.
+    const bool typed = first == '"' || first == '-' || (first >= '0' && first <= '9') || first == 't' ||
+                       first == 'f' || first == 'n';
+    return typed && raw_skip(pos);
+  }
   Value value;
   if (!raw_scalar(pos, value)) return false;
   for (std::uint32_t slot : node.slots) slots_[slot] = value;

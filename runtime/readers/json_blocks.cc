@@ -70,6 +70,19 @@ __attribute__((target("pclmul"))) inline std::uint64_t prefix_xor_clmul(std::uin
   return static_cast<std::uint64_t>(_mm_cvtsi128_si64(product));
 }
 
+// Of the control bytes outside strings, those JSON does not allow there (all but
+// tab, line feed, carriage return). Compact files have none; pretty-printed
+// ones a few line feeds per block.
+inline std::uint64_t odd_controls(const char* bytes, std::uint64_t outside) {
+  std::uint64_t odd = 0;
+  for (; outside != 0; outside &= outside - 1) {
+    const int at = __builtin_ctzll(outside);
+    const char c = bytes[at];
+    if (c != '\t' && c != '\n' && c != '\r') odd |= std::uint64_t{1} << at;
+  }
+  return odd;
+}
+
 using Kernel = BlockClasses (*)(const char*);
 using PrefixXor = std::uint64_t (*)(std::uint64_t);
 
@@ -98,7 +111,8 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
     }
     const BlockClasses classes = kClassify(bytes);
     const StructuralBits brackets = structural_brackets<kPrefixXor>(classes, state);
-    const std::uint64_t block_unusual = (classes.control & brackets.in_string) | classes.high;
+    const std::uint64_t block_unusual = (classes.control & brackets.in_string) | classes.high |
+                                        odd_controls(bytes, classes.control & ~brackets.in_string);
     // Most blocks lie inside the value: if even all of the block's closers cannot
     // end it and its openers cannot pass the depth limit, only the counts matter.
     const auto opens = static_cast<std::size_t>(__builtin_popcountll(brackets.open));

@@ -17,9 +17,10 @@ enum class ScanStatus { Ok, Truncated, Malformed, TooDeep };
 struct ScanResult {
   ScanStatus status = ScanStatus::Ok;
   std::size_t end = 0;   // one past the value (Ok, TooDeep); data.size() when Truncated
-  // Containers scanned Ok only: every byte is ASCII and no string holds a raw
-  // control byte (< 0x20), so the value's strings need no UTF-8 or control-byte
-  // validation (the readers' raw path, field_extractor.h, relies on it).
+  // Containers scanned Ok only: every byte is ASCII, no string holds a raw
+  // control byte (< 0x20) and outside strings the only ones are tab, line feed and
+  // carriage return, so no UTF-8 or control-byte validation is left to do (the
+  // readers' raw path, field_extractor.h, relies on it).
   bool plain = false;
 };
 

@@ -15,7 +15,8 @@ using rt::detail::ScanStatus;
 namespace {
 
 // The reference: backslashes escape inside strings only (valid JSON has none elsewhere).
-// plain: no byte >= 0x80 in the value, no byte < 0x20 inside its strings.
+// plain: no byte >= 0x80 in the value, no byte < 0x20 inside its strings, and
+// outside them only tab, line feed and carriage return.
 rt::detail::ScanResult reference_scan(const std::string& data, std::size_t max_depth) {
   std::size_t depth = 0;
   bool too_deep = false;
@@ -23,7 +24,8 @@ rt::detail::ScanResult reference_scan(const std::string& data, std::size_t max_d
   bool plain = true;
   for (std::size_t i = 0; i < data.size(); ++i) {
     const char c = data[i];
-    plain &= static_cast<unsigned char>(c) < 0x80 && (!in_string || static_cast<unsigned char>(c) >= 0x20);
+    const bool space = c == '\t' || c == '\n' || c == '\r';
+    plain &= static_cast<unsigned char>(c) < 0x80 && (static_cast<unsigned char>(c) >= 0x20 || (!in_string && space));
     if (in_string) {
       if (c == '\\' && i + 1 < data.size()) {
         ++i;
@@ -48,7 +50,7 @@ std::string random_value(std::mt19937& rng, std::size_t length) {
   static const char* const kPieces[] = {"{", "}", "[", "]", "\"a\\\"b\"", "\"\\\\\"", "\"x{[\"", "\"\\\\\\\"]\"",
                                         ",", ":", "1", "  ", "\"long string of text without specials\"",
                                         "\"\\u0041\\n\"", "\"caf\xc3\xa9\"", "\"tab\there\"", "\n", "\t",
-                                        "\x01", "\"\\\x02\""};
+                                        "\x01", "\"\\\x02\"", "\x0c"};
   std::string out = "{";
   while (out.size() < length) out += kPieces[rng() % (sizeof kPieces / sizeof *kPieces)];
   return out;
@@ -102,6 +104,7 @@ TEST_CASE("json_blocks: plain ends at the value; bytes after it do not count") {
   CHECK_FALSE(rt::detail::scan_value("{\"a\n\":1}", 0, 64).plain);  // but not inside a string
   CHECK_FALSE(rt::detail::scan_value("{\"\xc3\xa9\":1}", 0, 64).plain);
   CHECK_FALSE(rt::detail::scan_value("[1]", 0, 0).plain);             // too deep
+  CHECK_FALSE(rt::detail::scan_value("{\"a\":1\f2}", 0, 64).plain);   // not JSON whitespace
 }
 
 TEST_CASE("json_blocks: backslash runs that straddle a block boundary") {
