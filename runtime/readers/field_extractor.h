@@ -135,6 +135,7 @@ class FieldExtractor {
   // The raw walker (field_extractor_raw.cc); positions index raw_text_.
   enum class RawStep { Member, End, Fail };
   bool raw_root(std::uint32_t until);
+  bool pause_ok() const;
   RawStep raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node, std::uint32_t& child, bool root);
   bool raw_value(std::size_t& pos, std::uint32_t child);
   bool raw_object(std::size_t& pos, std::uint32_t node);

@@ -68,9 +68,16 @@ bool FieldExtractor::raw_root(std::uint32_t until) {
       return true;
     }
     if (child == kNoNode) continue;
-    if (child == until) return true;
-    if (until == kNoNode && eager_node_[child] && --eager_left_ == 0) return true;
+    if (child == until || (until == kNoNode && eager_node_[child] && --eager_left_ == 0)) return pause_ok();
   }
+}
+
+// Pausing after a member: it must be followed by the next one or the object's end,
+// so that the value was checked as far as simdjson checks it (`"n":1"x"`). The
+// next raw_member checks that itself when the pass does not pause.
+bool FieldExtractor::pause_ok() const {
+  const std::size_t next = skip_ws(raw_text_, raw_pos_);
+  return next < raw_text_.size() && (raw_text_[next] == ',' || raw_text_[next] == '}');
 }
 
 // One member of node's object, or its closing brace. pos is just after the '{'
@@ -109,10 +116,7 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos, bool& need_
     child = found;
     ok = raw_value(pos, found);
   }
-  // The member must be followed by the object's next one or its end: a pass that
-  // pauses here has then checked the value as far as simdjson would (`1"x"`).
-  const std::size_t next = ok ? skip_ws(text, pos) : text.size();
-  return next < text.size() && (text[next] == ',' || text[next] == '}') ? RawStep::Member : RawStep::Fail;
+  return ok ? RawStep::Member : RawStep::Fail;
 }
 
 // extract_member on the bytes: pos at the value's first byte, then after it.
