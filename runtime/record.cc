@@ -135,11 +135,28 @@ std::string format_event_time(std::int64_t ms) {
   const CivilDate date = civil_from_days(days);
   const auto millis = static_cast<unsigned>(rest % 1000);
   const auto secs = static_cast<unsigned>(rest / 1000);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", date.year, date.month,
-                                date.day, secs / 3600, secs / 60 % 60, secs % 60);
-  if (millis != 0) out += fmt::format(".{:03}", millis);
-  out.push_back('Z');
-  return out;
+  if (date.year < 0 || date.year > 9999) {  // fmt's sign and width rules; never in CloudTrail
+    std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", date.year, date.month,
+                                  date.day, secs / 3600, secs / 60 % 60, secs % 60);
+    if (millis != 0) out += fmt::format(".{:03}", millis);
+    out.push_back('Z');
+    return out;
+  }
+  // By hand: every alert formats three times, and fmt's parsing of the pattern cost more
+  // than the rest of the alert's JSON.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10) text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(date.year), 4);
+  put(5, date.month, 2);
+  put(8, date.day, 2);
+  put(11, secs / 3600, 2);
+  put(14, secs / 60 % 60, 2);
+  put(17, secs % 60, 2);
+  if (millis == 0) return std::string(text, 19) + 'Z';
+  put(20, millis, 3);
+  return std::string(text, 24);
 }
 
 }  // namespace sesrules::runtime

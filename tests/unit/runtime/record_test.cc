@@ -56,6 +56,9 @@ TEST_CASE("format_event_time renders seconds or milliseconds and round-trips") {
       {1722431184123, "2024-07-31T13:06:24.123Z"},
       {-1, "1969-12-31T23:59:59.999Z"},
       {951868799000, "2000-02-29T23:59:59Z"},
+      {253402300799999, "9999-12-31T23:59:59.999Z"},
+      {-62135596800000, "0001-01-01T00:00:00Z"},
+      {1000000000010, "2001-09-09T01:46:40.010Z"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.ms);
@@ -63,5 +66,12 @@ TEST_CASE("format_event_time renders seconds or milliseconds and round-trips") {
     std::int64_t back = 0;
     REQUIRE(parse_event_time(format_event_time(c.ms), back));
     CHECK(back == c.ms);
+  }
+  CHECK(format_event_time(253402300800000) == "10000-01-01T00:00:00Z");  // past 9999: still readable
+  // Every millisecond pattern round-trips (the digits are written by hand).
+  for (std::int64_t ms = 1700000000000; ms < 1700000000000 + 86400000LL * 400; ms += 86399999LL / 7) {
+    std::int64_t back = 0;
+    REQUIRE(parse_event_time(format_event_time(ms), back));
+    CHECK(back == ms);
   }
 }
