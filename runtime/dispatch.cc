@@ -32,6 +32,7 @@ DispatchIndex::Range DispatchIndex::add_union(std::vector<DispatchTarget> target
 }
 
 DispatchIndex::DispatchIndex(const Program& program) {
+  std::unordered_map<Key, Range, KeyHash> table;
   std::map<std::pair<std::string, std::string>, TargetList> exact;
   std::map<std::string, TargetList> by_source, by_name;
   TargetList wildcard;
@@ -59,28 +60,50 @@ DispatchIndex::DispatchIndex(const Program& program) {
       append(u, by_source, s);
       append(u, by_name, n);
       if (it != exact.end()) u.insert(u.end(), it->second.begin(), it->second.end());
-      table_[{sv, nv}] = add_union(std::move(u));
+      table[{sv, nv}] = add_union(std::move(u));
     }
     TargetList u = wildcard;
     append(u, by_source, s);
-    table_[{sv, std::string_view()}] = add_union(std::move(u));
+    table[{sv, std::string_view()}] = add_union(std::move(u));
   }
   for (const auto& [n, nv] : name_view) {
     TargetList u = wildcard;
     append(u, by_name, n);
-    table_[{std::string_view(), nv}] = add_union(std::move(u));
+    table[{std::string_view(), nv}] = add_union(std::move(u));
   }
   wildcard_ = add_union(std::move(wildcard));
+  build_table(table);
+}
+
+void DispatchIndex::build_table(const std::unordered_map<Key, Range, KeyHash>& entries) {
+  std::size_t size = 1;
+  while (size < 2 * entries.size()) size *= 2;
+  table_.assign(size, Slot{});
+  table_mask_ = size - 1;
+  entries_ = entries.size();
+  for (const auto& [key, range] : entries) {
+    const std::uint64_t hash = KeyHash{}(key);
+    std::size_t i = hash & table_mask_;
+    while (table_[i].used) i = (i + 1) & table_mask_;
+    table_[i] = Slot{hash, key, range, true};
+  }
+}
+
+bool DispatchIndex::lookup(std::string_view source, std::string_view name, Range& out) const {
+  const Key key{source, name};
+  const std::uint64_t hash = KeyHash{}(key);
+  for (std::size_t i = hash & table_mask_;; i = (i + 1) & table_mask_) {
+    const Slot& slot = table_[i];
+    if (!slot.used) return false;
+    if (slot.hash == hash && slot.key == key) {
+      out = slot.range;
+      return true;
+    }
+  }
 }
 
 std::span<const DispatchTarget> DispatchIndex::candidates(std::string_view event_source,
                                                           std::string_view event_name) const {
-  auto lookup = [&](std::string_view s, std::string_view n, Range& out) {
-    auto it = table_.find(Key{s, n});
-    if (it == table_.end()) return false;
-    out = it->second;
-    return true;
-  };
   Range r = wildcard_;
   if (!lookup(event_source, event_name, r)) {
     // Not stored: at most one of the source-only / name-only parts is non-empty,
@@ -95,10 +118,12 @@ std::span<const DispatchTarget> DispatchIndex::candidates(std::string_view event
 
 std::uint64_t DispatchIndex::KeyHash::ends(std::string_view s) {
   std::uint64_t head = 0, tail = 0;
-  std::size_t n = std::min<std::size_t>(s.size(), 8);
-  if (n > 0) {
-    std::memcpy(&head, s.data(), n);
-    std::memcpy(&tail, s.data() + s.size() - n, n);
+  if (s.size() >= 8) [[likely]] {  // fixed-size loads: nearly every event name and source
+    std::memcpy(&head, s.data(), 8);
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+  } else if (!s.empty()) {
+    std::memcpy(&head, s.data(), s.size());
+    tail = head;
   }
   return (head ^ (tail * 0xff51afd7ed558ccdull) ^ s.size()) * 0xc4ceb9fe1a85ec53ull;
 }

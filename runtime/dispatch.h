@@ -29,7 +29,7 @@ class DispatchIndex {
 
   // Targets sorted by (rule, step), without duplicates.
   std::span<const DispatchTarget> candidates(std::string_view event_source, std::string_view event_name) const;
-  bool empty() const { return wildcard_.second == 0 && table_.empty(); }
+  bool empty() const { return wildcard_.second == 0 && entries_ == 0; }
 
  private:
   using Key = std::pair<std::string_view, std::string_view>;
@@ -42,10 +42,22 @@ class DispatchIndex {
   };
   using Range = std::pair<std::uint32_t, std::uint32_t>;  // offset, count into targets_
   Range add_union(std::vector<DispatchTarget> targets);
+  // Open addressing, at most half full: one probe and one string compare per
+  // record in the common case (std::unordered_map chased a node pointer first).
+  struct Slot {
+    std::uint64_t hash = 0;
+    Key key;
+    Range range{0, 0};
+    bool used = false;
+  };
+  void build_table(const std::unordered_map<Key, Range, KeyHash>& entries);
+  bool lookup(std::string_view source, std::string_view name, Range& out) const;
 
   std::vector<std::string> names_;  // owns the strings the keys view (stable: reserved up front)
   std::vector<DispatchTarget> targets_;
-  std::unordered_map<Key, Range, KeyHash> table_;
+  std::vector<Slot> table_;
+  std::size_t table_mask_ = 0;
+  std::size_t entries_ = 0;
   Range wildcard_{0, 0};
 };
 
