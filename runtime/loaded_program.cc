@@ -39,6 +39,7 @@ Status LoadedProgram::prepare() {
     if (!re->ok()) return Status::error(fmt::format("invalid regex `{}`: {}", pattern, re->error()));
     regexes_.push_back(std::move(re));
   }
+  for (const std::string& pattern : program_.globs) globs_.emplace_back(pattern);
   for (const std::string& text : program_.cidrs) {
     std::optional<CidrBlock> block = parse_cidr(text);
     if (!block) return Status::error(fmt::format("invalid CIDR `{}`", text));
@@ -69,7 +70,7 @@ bool LoadedProgram::regex_matches(std::uint32_t regex, std::string_view s) const
 }
 
 bool LoadedProgram::glob_matches(std::uint32_t glob, std::string_view s) const {
-  return glob_match(program_.globs[glob], s);
+  return globs_[glob].matches(s);
 }
 
 bool LoadedProgram::cidr_contains(std::uint32_t cidr, std::string_view ip) const {
