@@ -17,28 +17,35 @@ int hex_value(char c) {
   return -1;
 }
 
-// Four decimal parts 0-255 separated by dots; "0" is a part, "01" is not.
+unsigned decimal_digit(const char* p) { return static_cast<unsigned>(*p - '0'); }  // > 9 if not a digit
+
+enum class Ipv4Result { kAddress, kInvalid, kRejectedPart };
+
+// Four decimal parts 0-255 separated by dots; "0" is a part, "01" is not. Each
+// part goes to `accept_part(index, byte)` as soon as it is read; when that
+// returns false, parsing stops with kRejectedPart.
+template <typename AcceptPart>
+Ipv4Result parse_ipv4(std::string_view text, std::uint8_t* out, AcceptPart accept_part) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  for (unsigned part = 0; part < 4; ++part) {
+    if (part > 0 && (p == end || *p++ != '.')) return Ipv4Result::kInvalid;
+    if (p == end || decimal_digit(p) > 9) return Ipv4Result::kInvalid;
+    unsigned value = decimal_digit(p++);
+    // After a leading 0 the next byte must not be a digit, which the '.' or end test below rejects.
+    for (int more = 0; value != 0 && more < 2 && p != end && decimal_digit(p) <= 9; ++more) {
+      value = value * 10 + decimal_digit(p++);
+    }
+    if (value > 255) return Ipv4Result::kInvalid;
+    out[part] = static_cast<std::uint8_t>(value);
+    if (!accept_part(part, out[part])) return Ipv4Result::kRejectedPart;
+  }
+  return p == end ? Ipv4Result::kAddress : Ipv4Result::kInvalid;
+}
+
 bool parse_ipv4(std::string_view text, std::uint8_t* out) {
   std::uint8_t bytes[4];
-  unsigned parts = 0, value = 0;
-  bool in_part = false;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      if (in_part && value == 0) return false;
-      value = value * 10 + static_cast<unsigned>(c - '0');
-      if (value > 255) return false;
-      if (!in_part && ++parts > 4) return false;
-      in_part = true;
-    } else if (c == '.' && in_part && parts < 4) {
-      bytes[parts - 1] = static_cast<std::uint8_t>(value);
-      value = 0;
-      in_part = false;
-    } else {
-      return false;
-    }
-  }
-  if (parts < 4 || !in_part) return false;
-  bytes[3] = static_cast<std::uint8_t>(value);
+  if (parse_ipv4(text, bytes, [](unsigned, std::uint8_t) { return true; }) != Ipv4Result::kAddress) return false;
   std::memcpy(out, bytes, 4);
   return true;
 }
@@ -129,16 +136,40 @@ std::optional<CidrBlock> parse_cidr(std::string_view text) {
   return block;
 }
 
+namespace {
+
+// Byte `index` of an address agrees with the block on the bits its prefix covers.
+bool byte_in_prefix(const CidrBlock& block, unsigned index, std::uint8_t byte) {
+  if (block.prefix >= 8 * (index + 1)) return byte == block.bytes[index];
+  if (block.prefix <= 8 * index) return true;
+  auto mask = static_cast<std::uint8_t>(0xff << (8 - (block.prefix - 8 * index)));
+  return (byte & mask) == (block.bytes[index] & mask);
+}
+
+// An IPv4 part outside the block decides the answer (false) whether or not the
+// rest is an address, so most non-matching text is rejected after a few bytes.
+bool ipv4_in_block(const CidrBlock& block, std::string_view ip) {
+  auto in_prefix = [&](unsigned index, std::uint8_t byte) { return byte_in_prefix(block, index, byte); };
+  std::uint8_t bytes[4];
+  Ipv4Result result = parse_ipv4(ip, bytes, in_prefix);
+  if (result == Ipv4Result::kInvalid) {  // as in parse_ip_address, an embedded NUL ends the text
+    std::size_t nul = ip.find('\0');
+    if (nul != std::string_view::npos) result = parse_ipv4(ip.substr(0, nul), bytes, in_prefix);
+  }
+  return result == Ipv4Result::kAddress;
+}
+
+}  // namespace
+
 bool cidr_block_contains(const CidrBlock& block, std::string_view ip) {
   if (ip.empty() || ip.size() > kMaxAddressText) return false;
+  if (!block.ipv6) return ipv4_in_block(block, ip);
   std::uint8_t bytes[16];
-  if (!parse_ip_address(block.ipv6, ip, bytes)) return false;
-  std::uint32_t full = block.prefix / 8;
-  if (std::memcmp(bytes, block.bytes.data(), full) != 0) return false;
-  std::uint32_t rest = block.prefix % 8;
-  if (rest == 0) return true;
-  auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
-  return (bytes[full] & mask) == (block.bytes[full] & mask);
+  if (!parse_ip_address(true, ip, bytes)) return false;
+  for (unsigned i = 0; i < 16; ++i) {
+    if (!byte_in_prefix(block, i, bytes[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace sesrules::runtime

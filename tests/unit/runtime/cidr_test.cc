@@ -146,8 +146,8 @@ TEST_CASE("parse_cidr and cidr_block_contains match the inet_pton-based versions
     CHECK(want->bytes == have->bytes);
     for (int i = 0; i < 20000; ++i) {
       std::string ip = random_address(rng);
+      if (rng() % 4 == 0) ip = (rng() % 2 ? "198.51.7." : "10.0.0.") + std::to_string(rng() % 256);
       if (rng() % 4 == 0) mutate(rng, ip);
-      if (rng() % 8 == 0) ip = (rng() % 2 ? "198.51.7." : "10.0.0.") + std::to_string(rng() % 256);
       if (cidr_block_contains(*have, ip) != reference_contains(*want, ip)) {
         CAPTURE(ip);
         FAIL("cidr_block_contains disagrees with the reference");
