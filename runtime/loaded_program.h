@@ -26,6 +26,12 @@ struct FunctionHeader {
   std::uint32_t length = 0;
   std::uint16_t params = 0;
   std::uint16_t locals = 0;
+  // Non-zero when the function is only this many fused field tests (EqFieldConst
+  // ... FieldContains), each but the last followed by JumpUnlessHolds to a
+  // ReturnUndefined and the last by ReturnHolds: it holds exactly when every test
+  // holds, which Vm::holds checks without the dispatch loop. Most single-event
+  // rule predicates have this shape.
+  std::uint16_t field_tests = 0;
 };
 
 class LoadedProgram {

@@ -55,6 +55,16 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
 }
 
 bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
+  if (fn < program_->function_count()) {
+    if (std::uint16_t tests = program_->function(fn).field_tests; tests != 0) {
+      record_ = &record;
+      const Instr* code = code_owner_->code.data() + program_->function(fn).entry;
+      for (std::uint32_t i = 0; i < tests; ++i) {
+        if (!field_test(code[2 * i]).holds()) return false;
+      }
+      return true;
+    }
+  }
   return call(fn, record, arena, captures).holds();
 }
 

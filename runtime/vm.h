@@ -35,7 +35,8 @@ class Vm {
   // Runs function `fn` with `args` (one per parameter; otherwise Undefined is returned).
   Value call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr,
              std::span<const Value> args = {});
-  // call(...).holds(): defined and not false.
+  // call(...).holds(): defined and not false. A conjunction of field tests
+  // (FunctionHeader::field_tests) is checked without the dispatch loop.
   bool holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr);
 
   std::uint64_t budget_exhausted() const { return budget_exhausted_; }
