@@ -116,6 +116,24 @@ Value type_test(Builtin which, const Value& v) {
 const char* builtin_name(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].name : "?"; }
 std::uint32_t builtin_arity(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].arity : 0; }
 
+// memchr finds candidates by the first byte; the last byte is checked before
+// memcmp because a first byte such as the "s" of "scanner-" recurs in most
+// user agents.
+bool contains_bytes(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > text.size()) return false;
+  const char* p = text.data();
+  const char* last_start = text.data() + (text.size() - needle.size());
+  std::size_t tail = needle.size() - 1;
+  while (p <= last_start) {
+    p = static_cast<const char*>(std::memchr(p, needle[0], static_cast<std::size_t>(last_start - p) + 1));
+    if (p == nullptr) return false;
+    if (p[tail] == needle[tail] && std::memcmp(p + 1, needle.data() + 1, tail) == 0) return true;
+    ++p;
+  }
+  return false;
+}
+
 BuiltinScratch::BuiltinScratch() = default;
 BuiltinScratch::~BuiltinScratch() = default;
 
@@ -171,8 +189,7 @@ Value call_builtin(std::uint32_t index, std::span<const Value> args, const Loade
     case Builtin::endswith:
       return both_strings(args) ? Value::from_bool(args[0].str().ends_with(args[1].str())) : Value::undefined();
     case Builtin::contains:
-      return both_strings(args) ? Value::from_bool(args[0].str().find(args[1].str()) != std::string_view::npos)
-                                : Value::undefined();
+      return both_strings(args) ? Value::from_bool(contains_bytes(args[0].str(), args[1].str())) : Value::undefined();
     case Builtin::lower: return change_case(args[0], arena, false);
     case Builtin::upper: return change_case(args[0], arena, true);
     case Builtin::glob_match:

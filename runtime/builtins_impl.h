@@ -33,6 +33,10 @@ inline constexpr std::uint32_t kBuiltinCount = static_cast<std::uint32_t>(Builti
 const char* builtin_name(std::uint32_t index);
 std::uint32_t builtin_arity(std::uint32_t index);
 
+// contains(): `needle` occurs in `text` (as text.find(needle) != npos, but
+// cheaper when the needle's first byte is common in the text).
+bool contains_bytes(std::string_view text, std::string_view needle);
+
 // Per-thread scratch for builtins (json_decode's parser). Allocates lazily, once.
 class BuiltinScratch {
  public:

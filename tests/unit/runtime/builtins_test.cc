@@ -2,6 +2,9 @@
 // to_number and type tests, including Undefined and wrong-typed arguments.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "runtime/builtins_impl.h"
 #include "runtime/loaded_program.h"
 #include "test_program.h"
@@ -46,6 +49,28 @@ TEST_CASE("CIDR blocks: IPv4, IPv6, non-IP strings") {
     CAPTURE(bad);
     CHECK_FALSE(parse_cidr(bad));
   }
+}
+
+TEST_CASE("contains_bytes agrees with string_view::find on every small text and needle") {
+  std::vector<std::string> strings{""};
+  for (std::size_t begin = 0, length = 0; length < 6; ++length) {
+    std::size_t end = strings.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (char c : {'s', 'c', 'a'}) strings.push_back(strings[i] + c);
+    }
+    begin = end;
+  }
+  for (const std::string& text : strings) {
+    for (const std::string& needle : strings) {
+      if (contains_bytes(text, needle) != (std::string_view(text).find(needle) != std::string_view::npos)) {
+        CAPTURE(text);
+        CAPTURE(needle);
+        FAIL("contains_bytes disagrees with find");
+      }
+    }
+  }
+  CHECK(contains_bytes("aws-sdk-go/1.44 scanner-12 (linux)", "scanner-12"));
+  CHECK_FALSE(contains_bytes("aws-sdk-go/1.44 scanner-12 (linux)", "scanner-13"));
 }
 
 struct BuiltinHarness {
