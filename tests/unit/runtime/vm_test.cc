@@ -181,12 +181,24 @@ TEST_CASE("calls, captures, arrays and the instruction budget") {
 
 // Each superinstruction against the sequence it replaces, on a field that is a
 // matching string, another string, a number, and absent.
-TEST_CASE("superinstructions equal the sequences they replace") {
+// The operands the fused-test cases share: set 0, glob 0, CIDR 0 and three constants.
+struct FusedOperands {
+  FusedOperands() {
+    t.program.string_sets = {{"eu-west-1", "us-east-1"}};
+    t.program.globs = {"eu-*"};
+    t.program.cidrs = {"10.0.0.0/8"};
+    eu = t.constant_string("eu-west-1");
+    prefix = t.constant_string("eu-");
+    two = t.constant_int(2);
+  }
   TestProgram t;
-  t.program.string_sets = {{"eu-west-1", "us-east-1"}};
-  t.program.globs = {"eu-*"};
-  t.program.cidrs = {"10.0.0.0/8"};
-  std::uint32_t eu = t.constant_string("eu-west-1"), prefix = t.constant_string("eu-"), two = t.constant_int(2);
+  std::uint32_t eu = 0, prefix = 0, two = 0;
+};
+
+TEST_CASE("superinstructions equal the sequences they replace") {
+  FusedOperands operands;
+  TestProgram& t = operands.t;
+  std::uint32_t eu = operands.eu, prefix = operands.prefix, two = operands.two;
   auto sw = static_cast<std::uint32_t>(Builtin::startswith), contains = static_cast<std::uint32_t>(Builtin::contains);
   auto slot = static_cast<std::uint16_t>(kSlotAwsRegion);
   struct Pair { Instr fused; std::vector<Instr> plain; };
@@ -227,11 +239,9 @@ TEST_CASE("superinstructions equal the sequences they replace") {
 }
 
 TEST_CASE("holds() on conjunctions of field tests agrees with the dispatch loop") {
-  TestProgram t;
-  t.program.string_sets = {{"eu-west-1", "us-east-1"}};
-  t.program.globs = {"eu-*"};
-  t.program.cidrs = {"10.0.0.0/8"};
-  std::uint32_t eu = t.constant_string("eu-west-1"), prefix = t.constant_string("eu-"), two = t.constant_int(2);
+  FusedOperands operands;
+  TestProgram& t = operands.t;
+  std::uint32_t eu = operands.eu, prefix = operands.prefix, two = operands.two;
   auto region = static_cast<std::uint16_t>(kSlotAwsRegion), ip = static_cast<std::uint16_t>(kSlotSourceIp);
   const std::vector<Instr> tests = {
       op(Op::EqFieldConst, eu, region), op(Op::EqFieldConst, two, ip),  op(Op::FieldInSet, 0, region),
