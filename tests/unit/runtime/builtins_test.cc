@@ -2,6 +2,7 @@
 // to_number and type tests, including Undefined and wrong-typed arguments.
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,24 @@ TEST_CASE("contains_bytes agrees with string_view::find on every small text and 
         CAPTURE(needle);
         FAIL("contains_bytes disagrees with find");
       }
+    }
+  }
+  // Longer text, with needles taken from it (found) or changed in their last byte.
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200000; ++i) {
+    std::string text, needle;
+    for (std::size_t n = rng() % 80; n > 0; --n) text += "sca"[rng() % 3];
+    if (!text.empty() && rng() % 2) {
+      std::size_t at = rng() % text.size();
+      needle = text.substr(at, 1 + rng() % 12);
+      if (rng() % 2) needle.back() = "sca"[rng() % 3];
+    } else {
+      for (std::size_t n = rng() % 10; n > 0; --n) needle += "sca"[rng() % 3];
+    }
+    if (contains_bytes(text, needle) != (std::string_view(text).find(needle) != std::string_view::npos)) {
+      CAPTURE(text);
+      CAPTURE(needle);
+      FAIL("contains_bytes disagrees with find");
     }
   }
   CHECK(contains_bytes("aws-sdk-go/1.44 scanner-12 (linux)", "scanner-12"));
