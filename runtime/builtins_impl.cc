@@ -1,8 +1,6 @@
 // Builtin implementations (rows of compiler/builtins.def). Tested by builtins_test.cc.
 #include "runtime/builtins_impl.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -113,97 +111,27 @@ Value type_test(Builtin which, const Value& v) {
   }
 }
 
-// One glob element at pattern[p] against character c; `next` gets the element's end.
-bool glob_element_matches(std::string_view pattern, std::size_t p, char c, std::size_t& next) {
-  if (pattern[p] != '[') {
-    next = p + 1;
-    return pattern[p] == '?' || pattern[p] == c;
-  }
-  std::size_t close = pattern.find(']', p + 2);
-  if (close == std::string_view::npos) {  // an unclosed '[' is a literal
-    next = p + 1;
-    return c == '[';
-  }
-  next = close + 1;
-  std::size_t i = p + 1;
-  bool negate = pattern[i] == '!' || pattern[i] == '^';
-  if (negate) ++i;
-  bool found = false;
-  for (; i < close; ++i) {
-    if (i + 2 < close && pattern[i + 1] == '-') {
-      found |= c >= pattern[i] && c <= pattern[i + 2];
-      i += 2;
-    } else {
-      found |= c == pattern[i];
-    }
-  }
-  return found != negate;
-}
-
 }  // namespace
 
 const char* builtin_name(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].name : "?"; }
 std::uint32_t builtin_arity(std::uint32_t index) { return index < kBuiltinCount ? kRows[index].arity : 0; }
 
-std::optional<CidrBlock> parse_cidr(std::string_view text) {
-  CidrBlock block;
-  std::size_t slash = text.find('/');
-  std::string_view address = text.substr(0, slash);
-  char buffer[64];
-  if (address.size() >= sizeof buffer) return std::nullopt;
-  std::memcpy(buffer, address.data(), address.size());
-  buffer[address.size()] = '\0';
-  block.ipv6 = address.find(':') != std::string_view::npos;
-  if (inet_pton(block.ipv6 ? AF_INET6 : AF_INET, buffer, block.bytes.data()) != 1) return std::nullopt;
-  std::uint32_t max_prefix = block.ipv6 ? 128 : 32;
-  block.prefix = max_prefix;
-  if (slash != std::string_view::npos) {
-    std::string_view digits = text.substr(slash + 1);
-    auto r = std::from_chars(digits.data(), digits.data() + digits.size(), block.prefix);
-    if (r.ec != std::errc() || r.ptr != digits.data() + digits.size() || block.prefix > max_prefix) {
-      return std::nullopt;
-    }
+// memchr finds candidates by the first byte; the last byte is checked before
+// memcmp because a first byte such as the "s" of "scanner-" recurs in most
+// user agents.
+bool contains_bytes(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > text.size()) return false;
+  const char* p = text.data();
+  const char* last_start = text.data() + (text.size() - needle.size());
+  std::size_t tail = needle.size() - 1;
+  while (p <= last_start) {
+    p = static_cast<const char*>(std::memchr(p, needle[0], static_cast<std::size_t>(last_start - p) + 1));
+    if (p == nullptr) return false;
+    if (p[tail] == needle[tail] && std::memcmp(p + 1, needle.data() + 1, tail) == 0) return true;
+    ++p;
   }
-  return block;
-}
-
-bool cidr_block_contains(const CidrBlock& block, std::string_view ip) {
-  char buffer[64];
-  if (ip.empty() || ip.size() >= sizeof buffer) return false;
-  std::memcpy(buffer, ip.data(), ip.size());
-  buffer[ip.size()] = '\0';
-  std::uint8_t bytes[16];
-  if (inet_pton(block.ipv6 ? AF_INET6 : AF_INET, buffer, bytes) != 1) return false;
-  std::uint32_t full = block.prefix / 8;
-  if (std::memcmp(bytes, block.bytes.data(), full) != 0) return false;
-  std::uint32_t rest = block.prefix % 8;
-  if (rest == 0) return true;
-  auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
-  return (bytes[full] & mask) == (block.bytes[full] & mask);
-}
-
-// Iterative matcher with one backtrack point (the last `*`): linear in practice,
-// O(pattern * text) worst case, never exponential.
-bool glob_match(std::string_view pattern, std::string_view text) {
-  std::size_t p = 0, t = 0;
-  std::size_t star = std::string_view::npos, star_text = 0;
-  while (t < text.size()) {
-    std::size_t next = 0;
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = ++p;
-      star_text = t;
-    } else if (p < pattern.size() && glob_element_matches(pattern, p, text[t], next)) {
-      p = next;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star;
-      t = ++star_text;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return false;
 }
 
 BuiltinScratch::BuiltinScratch() = default;
@@ -261,8 +189,7 @@ Value call_builtin(std::uint32_t index, std::span<const Value> args, const Loade
     case Builtin::endswith:
       return both_strings(args) ? Value::from_bool(args[0].str().ends_with(args[1].str())) : Value::undefined();
     case Builtin::contains:
-      return both_strings(args) ? Value::from_bool(args[0].str().find(args[1].str()) != std::string_view::npos)
-                                : Value::undefined();
+      return both_strings(args) ? Value::from_bool(contains_bytes(args[0].str(), args[1].str())) : Value::undefined();
     case Builtin::lower: return change_case(args[0], arena, false);
     case Builtin::upper: return change_case(args[0], arena, true);
     case Builtin::glob_match:

@@ -13,6 +13,8 @@
 #include <span>
 #include <string_view>
 
+#include "runtime/cidr.h"
+#include "runtime/glob.h"
 #include "runtime/value.h"
 
 namespace simdjson::dom { class parser; }
@@ -31,18 +33,9 @@ inline constexpr std::uint32_t kBuiltinCount = static_cast<std::uint32_t>(Builti
 const char* builtin_name(std::uint32_t index);
 std::uint32_t builtin_arity(std::uint32_t index);
 
-// A parsed CIDR block ("10.0.0.0/8", "2001:db8::/32"; a bare address is a /32 or /128).
-struct CidrBlock {
-  bool ipv6 = false;
-  std::array<std::uint8_t, 16> bytes{};
-  std::uint32_t prefix = 0;
-};
-std::optional<CidrBlock> parse_cidr(std::string_view text);
-// False when `ip` is not an address of the block's family ("ses.amazonaws.com").
-bool cidr_block_contains(const CidrBlock& block, std::string_view ip);
-
-// Glob: `*` any run, `?` one character, `[abc]`, `[a-z]`, `[!abc]` one of / none of.
-bool glob_match(std::string_view pattern, std::string_view text);
+// contains(): `needle` occurs in `text` (as text.find(needle) != npos, but
+// cheaper when the needle's first byte is common in the text).
+bool contains_bytes(std::string_view text, std::string_view needle);
 
 // Per-thread scratch for builtins (json_decode's parser). Allocates lazily, once.
 class BuiltinScratch {

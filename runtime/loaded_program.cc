@@ -11,6 +11,36 @@
 
 namespace sesrules::runtime {
 
+namespace {
+
+bool is_field_test(Op op) {
+  switch (op) {
+    case Op::EqFieldConst: case Op::FieldInSet: case Op::FieldGlob: case Op::FieldCidr:
+    case Op::FieldStartsWith: case Op::FieldContains:
+      return true;
+    default: return false;
+  }
+}
+
+// FunctionHeader::field_tests for `f`, 0 when it has another shape. Parameters
+// rule it out (Vm::call checks their count) and so does length: a short function
+// never runs out of instruction budget, so skipping the charge changes nothing.
+std::uint16_t count_field_tests(const std::vector<Instr>& code, const Function& f) {
+  constexpr std::uint32_t kMaxLength = 64;
+  if (f.params != 0 || f.length > kMaxLength) return 0;
+  const Instr* c = code.data() + f.entry;
+  std::uint16_t tests = 0;
+  for (std::uint32_t pc = 0; pc + 1 < f.length && is_field_test(c[pc].op); pc += 2) {
+    ++tests;
+    const Instr& next = c[pc + 1];
+    if (next.op == Op::ReturnHolds) return tests;
+    if (next.op != Op::JumpUnlessHolds || next.a >= f.length || c[next.a].op != Op::ReturnUndefined) return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 LoadedProgram::LoadedProgram(Program program) : program_(std::move(program)) {}
 LoadedProgram::~LoadedProgram() = default;
 
@@ -31,7 +61,9 @@ Status LoadedProgram::prepare() {
     else sets_.emplace_back();
   }
   for (const Constant& c : program_.constants) constants_.push_back(constant_value(c));
-  for (const Function& f : program_.functions) headers_.push_back({f.entry, f.length, f.params, f.locals});
+  for (const Function& f : program_.functions) {
+    headers_.push_back({f.entry, f.length, f.params, f.locals, count_field_tests(program_.code, f)});
+  }
   RE2::Options options;
   options.set_log_errors(false);
   for (const std::string& pattern : program_.regexes) {
@@ -39,6 +71,7 @@ Status LoadedProgram::prepare() {
     if (!re->ok()) return Status::error(fmt::format("invalid regex `{}`: {}", pattern, re->error()));
     regexes_.push_back(std::move(re));
   }
+  for (const std::string& pattern : program_.globs) globs_.emplace_back(pattern);
   for (const std::string& text : program_.cidrs) {
     std::optional<CidrBlock> block = parse_cidr(text);
     if (!block) return Status::error(fmt::format("invalid CIDR `{}`", text));
@@ -69,7 +102,7 @@ bool LoadedProgram::regex_matches(std::uint32_t regex, std::string_view s) const
 }
 
 bool LoadedProgram::glob_matches(std::uint32_t glob, std::string_view s) const {
-  return glob_match(program_.globs[glob], s);
+  return globs_[glob].matches(s);
 }
 
 bool LoadedProgram::cidr_contains(std::uint32_t cidr, std::string_view ip) const {

@@ -1,7 +1,7 @@
 // LoadedProgram: a verified Program plus what the VM needs precomputed: compiled
-// regexes (RE2), parsed CIDR blocks, hashed string sets, and frame sizes. Built
-// once by load(), then immutable and shared by all worker threads (Vm holds a
-// shared_ptr). string_views handed out point into the owned Program.
+// regexes (RE2) and globs (runtime/glob.h), parsed CIDR blocks, hashed string
+// sets, and frame sizes. Built once by load(), then immutable and shared by all
+// worker threads (Vm holds a shared_ptr). string_views handed out point into the owned Program.
 // Tested by tests/unit/runtime/vm_test.cc and serialize_test.cc (corrupt input).
 #pragma once
 
@@ -26,6 +26,12 @@ struct FunctionHeader {
   std::uint32_t length = 0;
   std::uint16_t params = 0;
   std::uint16_t locals = 0;
+  // Non-zero when the function is only this many fused field tests (EqFieldConst
+  // ... FieldContains), each but the last followed by JumpUnlessHolds to a
+  // ReturnUndefined and the last by ReturnHolds: it holds exactly when every test
+  // holds, which Vm::holds checks without the dispatch loop. Most single-event
+  // rule predicates have this shape.
+  std::uint16_t field_tests = 0;
 };
 
 class LoadedProgram {
@@ -61,6 +67,7 @@ class LoadedProgram {
   std::vector<Value> constants_;
   std::vector<FunctionHeader> headers_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
+  std::vector<CompiledGlob> globs_;
   std::vector<CidrBlock> cidrs_;
   std::vector<std::uint32_t> max_stack_;
   std::uint32_t frame_slots_ = 0;

@@ -55,6 +55,16 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
 }
 
 bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
+  if (fn < program_->function_count()) {
+    if (std::uint16_t tests = program_->function(fn).field_tests; tests != 0) {
+      record_ = &record;
+      const Instr* code = code_owner_->code.data() + program_->function(fn).entry;
+      for (std::uint32_t i = 0; i < tests; ++i) {
+        if (!field_test(code[2 * i]).holds()) return false;
+      }
+      return true;
+    }
+  }
   return call(fn, record, arena, captures).holds();
 }
 
@@ -147,21 +157,26 @@ bool Vm::jump(std::uint32_t target, std::uint32_t& pc) {
   return true;
 }
 
+// Strings first: every fused test reads a string field, and for a string
+// EqFieldConst is values_equal's string case, inlined.
 Value Vm::field_test(const Instr& in) const {
   const Value& v = record_->field(in.b);
-  if (!v.is_defined()) return v;
-  switch (in.op) {
-    case Op::EqFieldConst: return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
-    case Op::FieldInSet: return Value::from_bool(v.kind == Kind::String && program_->in_set(in.a, v.str()));
-    default: break;
+  if (v.kind != Kind::String) {
+    if (!v.is_defined()) return v;
+    if (in.op == Op::EqFieldConst) return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
+    return in.op == Op::FieldInSet ? Value::from_bool(false) : Value::undefined();
   }
-  if (v.kind != Kind::String) return Value::undefined();
   std::string_view s = v.str();
   switch (in.op) {
+    case Op::EqFieldConst: {
+      const Value& c = program_->constant(in.a);
+      return Value::from_bool(c.kind == Kind::String && s == c.str());
+    }
+    case Op::FieldInSet: return Value::from_bool(program_->in_set(in.a, s));
     case Op::FieldGlob: return Value::from_bool(program_->glob_matches(in.a, s));
     case Op::FieldCidr: return Value::from_bool(program_->cidr_contains(in.a, s));
     case Op::FieldStartsWith: return Value::from_bool(s.starts_with(program_->constant(in.a).str()));
-    default: return Value::from_bool(s.find(program_->constant(in.a).str()) != std::string_view::npos);
+    default: return Value::from_bool(contains_bytes(s, program_->constant(in.a).str()));
   }
 }
 

@@ -2,6 +2,10 @@
 // to_number and type tests, including Undefined and wrong-typed arguments.
 #include <doctest/doctest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "runtime/builtins_impl.h"
 #include "runtime/loaded_program.h"
 #include "test_program.h"
@@ -46,6 +50,46 @@ TEST_CASE("CIDR blocks: IPv4, IPv6, non-IP strings") {
     CAPTURE(bad);
     CHECK_FALSE(parse_cidr(bad));
   }
+}
+
+TEST_CASE("contains_bytes agrees with string_view::find on every small text and needle") {
+  std::vector<std::string> strings{""};
+  for (std::size_t begin = 0, length = 0; length < 6; ++length) {
+    std::size_t end = strings.size();
+    for (std::size_t i = begin; i < end; ++i) {
+      for (char c : {'s', 'c', 'a'}) strings.push_back(strings[i] + c);
+    }
+    begin = end;
+  }
+  for (const std::string& text : strings) {
+    for (const std::string& needle : strings) {
+      if (contains_bytes(text, needle) != (std::string_view(text).find(needle) != std::string_view::npos)) {
+        CAPTURE(text);
+        CAPTURE(needle);
+        FAIL("contains_bytes disagrees with find");
+      }
+    }
+  }
+  // Longer text, with needles taken from it (found) or changed in their last byte.
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200000; ++i) {
+    std::string text, needle;
+    for (std::size_t n = rng() % 80; n > 0; --n) text += "sca"[rng() % 3];
+    if (!text.empty() && rng() % 2) {
+      std::size_t at = rng() % text.size();
+      needle = text.substr(at, 1 + rng() % 12);
+      if (rng() % 2) needle.back() = "sca"[rng() % 3];
+    } else {
+      for (std::size_t n = rng() % 10; n > 0; --n) needle += "sca"[rng() % 3];
+    }
+    if (contains_bytes(text, needle) != (std::string_view(text).find(needle) != std::string_view::npos)) {
+      CAPTURE(text);
+      CAPTURE(needle);
+      FAIL("contains_bytes disagrees with find");
+    }
+  }
+  CHECK(contains_bytes("aws-sdk-go/1.44 scanner-12 (linux)", "scanner-12"));
+  CHECK_FALSE(contains_bytes("aws-sdk-go/1.44 scanner-12 (linux)", "scanner-13"));
 }
 
 struct BuiltinHarness {

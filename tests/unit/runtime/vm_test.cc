@@ -181,12 +181,24 @@ TEST_CASE("calls, captures, arrays and the instruction budget") {
 
 // Each superinstruction against the sequence it replaces, on a field that is a
 // matching string, another string, a number, and absent.
-TEST_CASE("superinstructions equal the sequences they replace") {
+// The operands the fused-test cases share: set 0, glob 0, CIDR 0 and three constants.
+struct FusedOperands {
+  FusedOperands() {
+    t.program.string_sets = {{"eu-west-1", "us-east-1"}};
+    t.program.globs = {"eu-*"};
+    t.program.cidrs = {"10.0.0.0/8"};
+    eu = t.constant_string("eu-west-1");
+    prefix = t.constant_string("eu-");
+    two = t.constant_int(2);
+  }
   TestProgram t;
-  t.program.string_sets = {{"eu-west-1", "us-east-1"}};
-  t.program.globs = {"eu-*"};
-  t.program.cidrs = {"10.0.0.0/8"};
-  std::uint32_t eu = t.constant_string("eu-west-1"), prefix = t.constant_string("eu-"), two = t.constant_int(2);
+  std::uint32_t eu = 0, prefix = 0, two = 0;
+};
+
+TEST_CASE("superinstructions equal the sequences they replace") {
+  FusedOperands operands;
+  TestProgram& t = operands.t;
+  std::uint32_t eu = operands.eu, prefix = operands.prefix, two = operands.two;
   auto sw = static_cast<std::uint32_t>(Builtin::startswith), contains = static_cast<std::uint32_t>(Builtin::contains);
   auto slot = static_cast<std::uint16_t>(kSlotAwsRegion);
   struct Pair { Instr fused; std::vector<Instr> plain; };
@@ -222,6 +234,50 @@ TEST_CASE("superinstructions equal the sequences they replace") {
       CAPTURE(show(v));
       CAPTURE(fn);
       CHECK(show(h.call(fn)) == show(h.call(fn + 1)));
+    }
+  }
+}
+
+TEST_CASE("holds() on conjunctions of field tests agrees with the dispatch loop") {
+  FusedOperands operands;
+  TestProgram& t = operands.t;
+  std::uint32_t eu = operands.eu, prefix = operands.prefix, two = operands.two;
+  auto region = static_cast<std::uint16_t>(kSlotAwsRegion), ip = static_cast<std::uint16_t>(kSlotSourceIp);
+  const std::vector<Instr> tests = {
+      op(Op::EqFieldConst, eu, region), op(Op::EqFieldConst, two, ip),  op(Op::FieldInSet, 0, region),
+      op(Op::FieldGlob, 0, ip),         op(Op::FieldCidr, 0, ip),       op(Op::FieldStartsWith, prefix, region),
+      op(Op::FieldContains, prefix, ip),
+  };
+  for (const Instr& a : tests) {
+    t.function("one", {a, op(Op::ReturnHolds), op(Op::ReturnUndefined)});
+    for (const Instr& b : tests) {
+      t.function("two", {a, op(Op::JumpUnlessHolds, 4), b, op(Op::ReturnHolds), op(Op::ReturnUndefined)});
+    }
+  }
+  // Shapes the shortcut must leave to the dispatch loop.
+  std::uint32_t first_other = static_cast<std::uint32_t>(t.program.functions.size());
+  t.function("param", {tests[0], op(Op::ReturnHolds)}, 1, 1);
+  t.function("jump elsewhere", {tests[0], op(Op::JumpUnlessHolds, 4), tests[2], op(Op::ReturnHolds),
+                                 op(Op::LoadConst, two), op(Op::Return)});
+  t.function("plain field", {op(Op::LoadField, region), op(Op::ReturnHolds)});
+  t.function("return", {tests[0], op(Op::Return)});
+  Harness h(t.program);
+  for (std::uint32_t fn = 0; fn < h.program->function_count(); ++fn) {
+    CAPTURE(fn);
+    CHECK((h.program->function(fn).field_tests != 0) == (fn < first_other));
+  }
+  const Value values[] = {Value::from_string("eu-west-1"), Value::from_string("10.1.2.3"), Value::from_string("eu-x"),
+                          Value::from_int(2), Value::from_bool(false), Value::undefined()};
+  for (const Value& r : values) {
+    for (const Value& i : values) {
+      h.fields[kSlotAwsRegion] = r;
+      h.fields[kSlotSourceIp] = i;
+      for (std::uint32_t fn = 0; fn < h.program->function_count(); ++fn) {
+        CAPTURE(show(r));
+        CAPTURE(show(i));
+        CAPTURE(fn);
+        CHECK(h.vm->holds(fn, h.record, h.arena) == h.call(fn).holds());
+      }
     }
   }
 }
