@@ -74,11 +74,7 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
   for (std::uint32_t node = 0; node < nodes_.size(); ++node) build_table(node);
   seen_.assign(nodes_.size(), 0);
   slot_count_ = paths.size();
-  slots_below_.resize(nodes_.size());
   eager_node_.assign(nodes_.size(), 0);
-  for (std::uint32_t slot = 0; slot < slot_count_; ++slot) {
-    if (top_of_slot_[slot] != kNoNode) slots_below_[top_of_slot_[slot]].push_back(slot);
-  }
   for (std::uint32_t slot : eager_slots) {
     if (slot >= slot_count_ || top_of_slot_[slot] == kNoNode || eager_node_[top_of_slot_[slot]]) continue;
     eager_node_[top_of_slot_[slot]] = 1;
@@ -178,7 +174,9 @@ bool FieldExtractor::is_deferred(std::uint32_t slot) const {
 error_code FieldExtractor::read_on(std::uint32_t slot) {
   if (!is_deferred(slot)) return simdjson::SUCCESS;
   const std::uint32_t until = slot < top_of_slot_.size() ? top_of_slot_[slot] : kNoNode;
-  if (until == kNoNode || !root_open_) {  // no member holds it, or the pass is over
+  // No member holds it, the pass is over, or its member was read without it (a
+  // nested path the member lacks: resolved here rather than reset on every read).
+  if (until == kNoNode || !root_open_ || seen_[until] == generation_) {
     slots_[slot] = Value::undefined();
     return simdjson::SUCCESS;
   }
@@ -221,7 +219,6 @@ error_code FieldExtractor::read_root_member(ondemand::field& field, std::uint32_
   const std::uint32_t found = raw ? find_child(0, key) : find_child_linear(0, key);
   if (found == kNoNode || seen_[found] == generation_) return simdjson::SUCCESS;
   seen_[found] = generation_;
-  for (std::uint32_t slot : slots_below_[found]) slots_[slot] = Value::undefined();
   child = found;
   return extract_member(field.value(), found);
 }

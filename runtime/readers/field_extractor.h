@@ -136,7 +136,7 @@ class FieldExtractor {
   enum class RawStep { Member, End, Fail };
   bool raw_root(std::uint32_t until);
   bool pause_ok() const;
-  RawStep raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node, std::uint32_t& child, bool root);
+  RawStep raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node, std::uint32_t& child);
   bool raw_value(std::size_t& pos, std::uint32_t child);
   bool raw_object(std::size_t& pos, std::uint32_t node);
   bool raw_skip(std::size_t& pos) const;
@@ -154,9 +154,8 @@ class FieldExtractor {
   std::vector<Node> nodes_;                // nodes_[0] is the root (the record object)
   std::vector<TableEntry> table_;          // the nodes' key tables
   std::vector<std::uint64_t> seen_;        // per node: generation_ when last matched
-  // Lazy records: per slot its top-level node; per top-level node the slots below it.
+  // Lazy records: per slot its top-level node.
   std::vector<std::uint32_t> top_of_slot_;
-  std::vector<std::vector<std::uint32_t>> slots_below_;
   std::vector<std::uint8_t> eager_node_;   // by node: a top-level node extract() must read
   std::uint32_t eager_count_ = 0;
   bool lazy_ = false;

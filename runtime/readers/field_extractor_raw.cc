@@ -61,7 +61,7 @@ bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::spa
 bool FieldExtractor::raw_root(std::uint32_t until) {
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(raw_pos_, raw_need_comma_, 0, child, true);
+    const RawStep step = raw_member(raw_pos_, raw_need_comma_, 0, child);
     if (step == RawStep::Fail) return false;
     if (step == RawStep::End) {
       close_root();
@@ -83,7 +83,7 @@ bool FieldExtractor::pause_ok() const {
 // One member of node's object, or its closing brace. pos is just after the '{'
 // (need_comma false) or after the previous member's value.
 FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node,
-                                                   std::uint32_t& child, bool root) {
+                                                   std::uint32_t& child) {
   const std::string_view text = raw_text_;
   pos = skip_ws(text, pos);
   if (pos >= text.size()) return RawStep::Fail;
@@ -110,9 +110,6 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos, bool& need_
     ok = raw_skip(pos);
   } else {
     seen_[found] = generation_;
-    if (root) {
-      for (std::uint32_t slot : slots_below_[found]) slots_[slot] = Value::undefined();
-    }
     child = found;
     ok = raw_value(pos, found);
   }
@@ -146,7 +143,7 @@ bool FieldExtractor::raw_object(std::size_t& pos, std::uint32_t node) {
   bool need_comma = false;
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(pos, need_comma, node, child, false);
+    const RawStep step = raw_member(pos, need_comma, node, child);
     if (step == RawStep::End) return true;
     if (step == RawStep::Fail) return false;
   }
@@ -220,10 +217,13 @@ bool FieldExtractor::raw_scalar(std::size_t& pos, Value& out) {
 }
 
 // read_on's fallback when the walker gives up: simdjson reads the record from its
-// start. Members already read are read again (same values, first occurrence).
+// start. Every slot goes back to deferred, so that what simdjson reads (or fails
+// to read) is all that counts: the walker may have read a value simdjson rejects.
 error_code FieldExtractor::switch_to_ondemand() {
   raw_mode_ = false;
   ++generation_;
+  for (Value& slot : slots_) slot = deferred_slot();
+  pending_.clear();
   simdjson::ondemand::object object;
   error_code error =
       record_parser_.iterate(raw_text_.data(), raw_text_.size(), raw_text_.size() + simdjson::SIMDJSON_PADDING)
