@@ -142,17 +142,17 @@ error_code FieldExtractor::read_key(ondemand::field& field, std::string_view& ke
   return error;
 }
 
-void FieldExtractor::begin_record(Arena& arena, std::span<Value> slots, bool raw) {
+void FieldExtractor::begin_record(Arena& arena, std::span<Value> slots) {
   arena_ = &arena;
   slots_ = slots;
   pending_.clear();
   copy_strings_ = false;
   ++generation_;
-  raw_mode_ = raw;
+  raw_mode_ = false;  // extract_raw sets it once it has accepted the record
 }
 
 error_code FieldExtractor::extract(ondemand::object record, Arena& arena, std::span<Value> slots) {
-  begin_record(arena, slots, false);
+  begin_record(arena, slots);
   if (!lazy_) {
     for (Value& slot : slots) slot = Value::undefined();
     root_open_ = false;

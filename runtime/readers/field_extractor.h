@@ -125,7 +125,7 @@ class FieldExtractor {
   // Inlined into the per-key loops: called for every key of a record.
   [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
-  void begin_record(Arena& arena, std::span<Value> slots, bool raw);
+  void begin_record(Arena& arena, std::span<Value> slots);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
   // The root object's members from root_it_ on, until `until` (a top-level node)
   // has been read, or the eager members when until is kNoNode; to the end if absent.

@@ -41,7 +41,7 @@ bool literal_at(std::string_view text, std::size_t pos, std::string_view word) {
 }  // namespace
 
 bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::span<Value> slots) {
-  begin_record(arena, slots, false);
+  begin_record(arena, slots);
   for (Value& slot : slots) slot = deferred_slot();
   raw_text_ = record;
   // simdjson checks the outer brackets match before anything else (`{...]`).
