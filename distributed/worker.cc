@@ -156,6 +156,10 @@ Status Worker::run(PartitionContext& context) {
       if (!s.ok()) return s;
     }
     if (partitions.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // A worker that overslept (stopped mid-batch, swapped out) must learn through the
+    // top of the loop whether it still owns its partitions before it may call itself
+    // idle: otherwise it exits holding unwritten state and never meets the fence.
+    if (Clock::now() - last_renew_ > options_.lease_ttl / 2) continue;
     if (!options_.exit_when_idle || Clock::now() - last_activity_ < *options_.exit_when_idle ||
         Clock::now() - last_idle_check < leases_.renew_interval()) {
       continue;
