@@ -87,12 +87,14 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
   if (record_parser_.allocate(64 * 1024, max_depth) != simdjson::SUCCESS) return;
 }
 
-// Tries table sizes from 2x the children upwards and a few odd multipliers per
-// size; keys that agree in length and in their first and last 8 bytes never
-// separate, and then the node keeps the linear scan.
+// Every node with children gets a table, even with one child (requestParameters
+// for `.name`: the walker matches every key of that object). Tries table sizes
+// from 2x the children upwards and a few odd multipliers per size; keys that
+// agree in length and in their first and last 8 bytes never separate, and then
+// the node keeps the linear scan.
 void FieldExtractor::build_table(std::uint32_t node_index) {
   Node& node = nodes_[node_index];
-  if (node.children.size() < 2) return;
+  if (node.children.empty()) return;
   for (std::uint32_t child : node.children) {
     const std::string padded = nodes_[child].key + std::string(8, '\0');  // 8 readable bytes, as key_words needs
     nodes_[child].words = key_words(padded.data(), nodes_[child].key.size());
@@ -108,7 +110,8 @@ void FieldExtractor::build_table(std::uint32_t node_index) {
         const Node& child = nodes_[node.children[i]];
         TableEntry& entry = table[key_hash(child.words, child.key.size(), seed, 64 - bits)];
         perfect = entry.child == kNoNode;
-        entry = TableEntry{child.words, child.key.size(), node.children[i]};
+        const std::uint32_t only_slot = child.slots.size() == 1 ? child.slots[0] : kNoSlot;
+        entry = TableEntry{child.words, child.key.size(), node.children[i], only_slot};
       }
       if (!perfect) continue;
       node.table_offset = static_cast<std::uint32_t>(table_.size());

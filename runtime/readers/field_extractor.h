@@ -94,6 +94,7 @@ class FieldExtractor {
 
  private:
   static constexpr std::uint32_t kNoNode = 0xffffffffu;
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
   struct KeyWords {
     std::uint64_t head = 0, tail = 0;      // a key's first and last 8 bytes (see key_words)
   };
@@ -113,6 +114,9 @@ class FieldExtractor {
     KeyWords words;
     std::size_t size = ~std::size_t{0};
     std::uint32_t child = kNoNode;
+    // The child's slot when it has exactly one: the walker stores a string value
+    // there without reading the child's Node (raw_member).
+    std::uint32_t only_slot = kNoSlot;
   };
   struct Pending {
     std::uint32_t node;
@@ -124,6 +128,9 @@ class FieldExtractor {
   std::uint32_t find_child_linear(std::uint32_t node, std::string_view key) const;
   // Inlined into the per-key loops: called for every key of a record.
   [[gnu::always_inline]] inline std::uint32_t find_child(std::uint32_t node, std::string_view key) const;
+  // The same through the node's table: its entry, or null (no such child, or a
+  // node without a table: call find_child_linear).
+  [[gnu::always_inline]] inline const TableEntry* find_entry(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
   void begin_record(Arena& arena, std::span<Value> slots);
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);

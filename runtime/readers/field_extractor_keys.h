@@ -40,14 +40,19 @@ inline std::uint32_t FieldExtractor::key_hash(KeyWords words, std::size_t size, 
 // key.data() must have 8 readable bytes: a raw key in the record's text. One
 // load of the table entry, no memcmp call for keys up to 16 bytes (the hash's
 // words decide equality) and no data-dependent branch but the caller's.
-std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
+const FieldExtractor::TableEntry* FieldExtractor::find_entry(std::uint32_t node_index, std::string_view key) const {
   const Node& node = nodes_[node_index];
-  if (node.linear) return find_child_linear(node_index, key);
   const KeyWords words = key_words(key.data(), key.size());
   const TableEntry& entry = table_[node.table_offset + key_hash(words, key.size(), node.table_seed, node.table_shift)];
   const bool same = (entry.size == key.size()) & (entry.words.head == words.head) & (entry.words.tail == words.tail);
-  if (key.size() > 16) [[unlikely]] return same && nodes_[entry.child].key == key ? entry.child : kNoNode;
-  return same ? entry.child : kNoNode;
+  if (key.size() > 16) [[unlikely]] return same && nodes_[entry.child].key == key ? &entry : nullptr;
+  return same ? &entry : nullptr;
+}
+
+std::uint32_t FieldExtractor::find_child(std::uint32_t node_index, std::string_view key) const {
+  if (nodes_[node_index].linear) return find_child_linear(node_index, key);
+  const TableEntry* entry = find_entry(node_index, key);
+  return entry != nullptr ? entry->child : kNoNode;
 }
 
 }  // namespace sesrules::runtime

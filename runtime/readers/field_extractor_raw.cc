@@ -81,38 +81,60 @@ bool FieldExtractor::pause_ok() const {
 }
 
 // One member of node's object, or its closing brace. pos is just after the '{'
-// (need_comma false) or after the previous member's value.
-FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node,
+// (need_comma false) or after the previous member's value. The position lives in
+// a local until the member is done (not stored through pos at every step), and
+// each step tests its byte before calling skip_ws: compact JSON, CloudTrail's
+// own, has no whitespace between tokens. Bytes up to size() + 63 are readable
+// (the padding), so a step may look one byte past the end before its bound check.
+FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, bool& need_comma, std::uint32_t node,
                                                    std::uint32_t& child) {
   const std::string_view text = raw_text_;
-  pos = skip_ws(text, pos);
+  const char* const bytes = text.data();
+  const auto next_token = [&](std::size_t at) {
+    return detail::is_json_space(bytes[at]) ? skip_ws(text, at) : at;
+  };
+  std::size_t pos = next_token(pos_ref);
   if (pos >= text.size()) return RawStep::Fail;
-  if (text[pos] == '}') {
-    ++pos;
+  if (bytes[pos] == '}') {
+    pos_ref = pos + 1;
     return RawStep::End;
   }
   if (need_comma) {
-    if (text[pos] != ',') return RawStep::Fail;
-    pos = skip_ws(text, pos + 1);
+    if (bytes[pos] != ',') return RawStep::Fail;
+    pos = next_token(pos + 1);
   }
-  if (pos >= text.size() || text[pos] != '"') return RawStep::Fail;
+  if (pos >= text.size() || bytes[pos] != '"') return RawStep::Fail;
   std::size_t size = 0;
-  if (!detail::raw_string_length(text.data() + pos + 1, size)) return RawStep::Fail;  // an escaped key
-  const std::string_view key(text.data() + pos + 1, size);
-  pos = skip_ws(text, pos + size + 2);
-  if (pos >= text.size() || text[pos] != ':') return RawStep::Fail;
-  pos = skip_ws(text, pos + 1);
+  if (!detail::raw_string_length(bytes + pos + 1, size)) return RawStep::Fail;  // an escaped key
+  const std::string_view key(bytes + pos + 1, size);
+  pos = next_token(pos + size + 2);
+  if (pos >= text.size() || bytes[pos] != ':') return RawStep::Fail;
+  pos = next_token(pos + 1);
   if (pos >= text.size()) return RawStep::Fail;
   need_comma = true;
-  const std::uint32_t found = find_child(node, key);
+  const TableEntry* entry = nodes_[node].linear ? nullptr : find_entry(node, key);
+  const std::uint32_t found = entry != nullptr ? entry->child : find_child(node, key);
   bool ok = false;
-  if (found == kNoNode || seen_[found] == generation_) {
-    ok = raw_skip(pos);
-  } else {
+  if (found != kNoNode && seen_[found] != generation_) {
     seen_[found] = generation_;
     child = found;
-    ok = raw_value(pos, found);
+    // A wanted string without escapes, raw_value's most common case, stored
+    // without reading the child's Node.
+    if (entry != nullptr && entry->only_slot != kNoSlot && bytes[pos] == '"' &&
+        detail::raw_string_length(bytes + pos + 1, size) && pos + size + 2 <= text.size()) {
+      slots_[entry->only_slot] = Value::from_string(text.substr(pos + 1, size));
+      pos += size + 2;
+      ok = true;
+    } else {
+      ok = raw_value(pos, found);
+    }
+  } else if (bytes[pos] == '"' && detail::raw_string_length(bytes + pos + 1, size)) {
+    pos += size + 2;  // raw_skip's common case, inline
+    ok = pos <= text.size();
+  } else {
+    ok = raw_skip(pos);
   }
+  pos_ref = pos;
   return ok ? RawStep::Member : RawStep::Fail;
 }
 
