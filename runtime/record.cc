@@ -97,7 +97,31 @@ const Value& RecordView::resolve(std::uint32_t slot) const {
   return pending != nullptr ? pending->resolve(slot) : kUndefined;
 }
 
+// CloudTrail's own form, YYYY-MM-DDTHH:MM:SSZ, parsed without the general
+// reader's calls: every record's eventTime is parsed (ordering, watermarks).
+// Anything else, out-of-range fields included, is left to the general reader.
 bool parse_event_time(std::string_view text, std::int64_t& out_ms) {
+  if (text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
+      text[16] == ':' && text[19] == 'Z') {
+    unsigned bad = 0;
+    auto two = [&](std::size_t at) {
+      const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
+      const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
+      bad |= static_cast<unsigned>(high > 9) | static_cast<unsigned>(low > 9);
+      return high * 10 + low;
+    };
+    const unsigned year = two(0) * 100 + two(2), month = two(5), day = two(8);
+    const unsigned hour = two(11), minute = two(14), second = two(17);
+    if (bad == 0 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 &&
+        minute <= 59 && second <= 59) {
+      out_ms = (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000;
+      return true;
+    }
+  }
+  return detail::parse_event_time_general(text, out_ms);
+}
+
+bool detail::parse_event_time_general(std::string_view text, std::int64_t& out_ms) {
   std::size_t pos = 0;
   unsigned year, month, day, hour, minute, second, millis = 0;
   if (!read_digits(text, pos, 4, year) || !expect_char(text, pos, '-') ||

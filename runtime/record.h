@@ -98,6 +98,10 @@ struct RecordView {
 // Parses CloudTrail's eventTime ("2024-07-31T13:06:24Z", optional fractional
 // seconds, or an offset) into milliseconds since the Unix epoch. False if malformed.
 bool parse_event_time(std::string_view text, std::int64_t& out_ms);
+namespace detail {
+// parse_event_time without its fast path for CloudTrail's own form (for tests).
+bool parse_event_time_general(std::string_view text, std::int64_t& out_ms);
+}  // namespace detail
 // Formats milliseconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (".mmmZ" when needed).
 std::string format_event_time(std::int64_t ms);
 

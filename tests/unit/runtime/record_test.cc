@@ -2,12 +2,14 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <random>
 #include <string>
 
 #include "runtime/record.h"
 
 using sesrules::runtime::format_event_time;
 using sesrules::runtime::parse_event_time;
+using sesrules::runtime::detail::parse_event_time_general;
 
 TEST_CASE("parse_event_time accepts CloudTrail and RFC 3339 forms") {
   struct Case { std::string text; std::int64_t ms; };
@@ -73,5 +75,25 @@ TEST_CASE("format_event_time renders seconds or milliseconds and round-trips") {
     std::int64_t back = 0;
     REQUIRE(parse_event_time(format_event_time(ms), back));
     CHECK(back == ms);
+  }
+}
+
+TEST_CASE("parse_event_time's fast path agrees with the general reader") {
+  // CloudTrail's form with one or two bytes changed: digits (ranges, leap days)
+  // and any other byte (layout), so that the fast path meets every way to fail.
+  std::mt19937 random(7);
+  const std::string templates[] = {"2024-07-31T13:06:24Z", "2024-02-29T23:59:59Z", "1900-02-28T00:00:00Z",
+                                   "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"};
+  const std::string alphabet = "0123456789012345678901234567890123456789-T:Zzt.+ ";
+  for (int round = 0; round < 200000; ++round) {
+    std::string text = templates[random() % std::size(templates)];
+    for (int changes = 1 + static_cast<int>(random() % 2); changes > 0; --changes) {
+      text[random() % text.size()] = alphabet[random() % alphabet.size()];
+    }
+    CAPTURE(text);
+    std::int64_t fast = 1, general = 2;
+    const bool fast_ok = parse_event_time(text, fast);
+    REQUIRE(fast_ok == parse_event_time_general(text, general));
+    if (fast_ok) REQUIRE(fast == general);
   }
 }
