@@ -55,6 +55,7 @@
 
 #include <simdjson.h>
 
+#include "runtime/record.h"
 #include "runtime/value.h"
 
 namespace sesrules::runtime {
@@ -86,7 +87,9 @@ class FieldExtractor {
   // deferred (its member was read, or the record ended: Undefined). On error every
   // slot still deferred becomes Undefined and the pass ends.
   simdjson::error_code read_on(std::uint32_t slot);
-  bool is_deferred(std::uint32_t slot) const;
+  bool is_deferred(std::uint32_t slot) const {
+    return slot < slots_.size() && runtime::is_deferred(slots_[slot]);
+  }
   bool has_pending() const { return !pending_.empty() || root_open_; }
 
   // Materializes any JSON value into arena-backed Values (used for whole documents in tests).
@@ -133,6 +136,7 @@ class FieldExtractor {
   [[gnu::always_inline]] inline const TableEntry* find_entry(std::uint32_t node, std::string_view key) const;
   void build_table(std::uint32_t node);
   void begin_record(Arena& arena, std::span<Value> slots);
+  void defer_all(std::span<Value> slots) const;
   simdjson::error_code extract_object(simdjson::ondemand::object object, std::uint32_t node);
   // The root object's members from root_it_ on, until `until` (a top-level node)
   // has been read, or the eager members when until is kNoNode; to the end if absent.
@@ -164,6 +168,7 @@ class FieldExtractor {
   // Lazy records: per slot its top-level node.
   std::vector<std::uint32_t> top_of_slot_;
   std::vector<std::uint8_t> eager_node_;   // by node: a top-level node extract() must read
+  std::vector<Value> deferred_slots_;      // slot_count_ deferred markers, copied in one go per record
   std::uint32_t eager_count_ = 0;
   bool lazy_ = false;
   // The paused pass over the current record's root object: raw (raw_pos_ in

@@ -42,7 +42,7 @@ bool literal_at(std::string_view text, std::size_t pos, std::string_view word) {
 
 bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::span<Value> slots) {
   begin_record(arena, slots);
-  for (Value& slot : slots) slot = deferred_slot();
+  defer_all(slots);
   raw_text_ = record;
   // simdjson checks the outer brackets match before anything else (`{...]`).
   std::size_t last = record.size();
@@ -244,7 +244,7 @@ bool FieldExtractor::raw_scalar(std::size_t& pos, Value& out) {
 error_code FieldExtractor::switch_to_ondemand() {
   raw_mode_ = false;
   ++generation_;
-  for (Value& slot : slots_) slot = deferred_slot();
+  defer_all(slots_);
   pending_.clear();
   simdjson::ondemand::object object;
   error_code error =

@@ -193,6 +193,8 @@ const Value& UnitParser::resolve(std::uint32_t slot) {
                                                  simdjson::error_message(error), slot_path(slot)));
     }
   }
+  // Most deferred slots hold a string or nothing once read on: no call then.
+  if (!is_pending(slots_[slot])) return slots_[slot];
   const error_code error = extractor_.resolve(slot, current_.raw.data() + current_.raw.size());
   if (error && current_.session != nullptr) {
     current_.session->record_issue("records_damaged_malformed_value", current_.index, current_.offset,
