@@ -58,17 +58,25 @@ bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::spa
 }
 
 // read_root's loop on the bytes: stops after `until`, or after the eager members.
+// The position and comma flag live in locals while it runs: kept in the members,
+// they would be stored and reloaded at every member (a slot store may alias them).
 bool FieldExtractor::raw_root(std::uint32_t until) {
+  std::size_t pos = raw_pos_;
+  bool need_comma = raw_need_comma_;
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(raw_pos_, raw_need_comma_, 0, child);
+    const RawStep step = raw_member(pos, need_comma, 0, child);
     if (step == RawStep::Fail) return false;
     if (step == RawStep::End) {
       close_root();
       return true;
     }
     if (child == kNoNode) continue;
-    if (child == until || (until == kNoNode && eager_node_[child] && --eager_left_ == 0)) return pause_ok();
+    if (child == until || (until == kNoNode && eager_node_[child] && --eager_left_ == 0)) {
+      raw_pos_ = pos;
+      raw_need_comma_ = need_comma;
+      return pause_ok();
+    }
   }
 }
 
@@ -122,7 +130,7 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, bool& n
     // without reading the child's Node.
     if (entry != nullptr && entry->only_slot != kNoSlot && bytes[pos] == '"' &&
         detail::raw_string_length(bytes + pos + 1, size) && pos + size + 2 <= text.size()) {
-      slots_[entry->only_slot] = Value::from_string(text.substr(pos + 1, size));
+      slots_[entry->only_slot] = Value::from_string(std::string_view(bytes + pos + 1, size));
       pos += size + 2;
       ok = true;
     } else {
@@ -161,13 +169,16 @@ bool FieldExtractor::raw_value(std::size_t& pos, std::uint32_t child) {
 
 // Every member of the object whose '{' is at pos (no pausing below the root).
 bool FieldExtractor::raw_object(std::size_t& pos, std::uint32_t node) {
-  ++pos;
+  std::size_t at = pos + 1;  // a local, as in raw_root
   bool need_comma = false;
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(pos, need_comma, node, child);
-    if (step == RawStep::End) return true;
+    const RawStep step = raw_member(at, need_comma, node, child);
     if (step == RawStep::Fail) return false;
+    if (step == RawStep::End) {
+      pos = at;
+      return true;
+    }
   }
 }
 
@@ -203,7 +214,7 @@ bool FieldExtractor::raw_scalar(std::size_t& pos, Value& out) {
     std::size_t size = 0;
     if (detail::raw_string_length(text.data() + pos + 1, size)) {
       if (pos + size + 2 > text.size()) return false;
-      out = Value::from_string(text.substr(pos + 1, size));
+      out = Value::from_string(std::string_view(text.data() + pos + 1, size));
       pos += size + 2;
       return true;
     }
