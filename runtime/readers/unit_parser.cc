@@ -185,23 +185,28 @@ void UnitParser::hand_over(FileSession& s, std::string_view raw, std::uint64_t i
 
 const Value& UnitParser::resolve(std::uint32_t slot) {
   if (extractor_.is_deferred(slot)) {
-    const error_code error = extractor_.read_on(slot);
-    if (error && current_.session != nullptr) {
-      current_.session->record_issue("records_damaged_malformed_json", current_.index, current_.offset,
-                                     fmt::format("not valid JSON after the members read so far ({}); rules read "
-                                                 "{} and every member not read yet as missing",
-                                                 simdjson::error_message(error), slot_path(slot)));
-    }
+    if (const error_code error = extractor_.read_on(slot)) [[unlikely]] report_damage(slot, error, false);
   }
   // Most deferred slots hold a string or nothing once read on: no call then.
   if (!is_pending(slots_[slot])) return slots_[slot];
   const error_code error = extractor_.resolve(slot, current_.raw.data() + current_.raw.size());
-  if (error && current_.session != nullptr) {
+  if (error) [[unlikely]] report_damage(slot, error, true);
+  return slots_[slot];
+}
+
+// Out of line and cold: resolve() runs for most rule reads, its error paths hardly ever.
+void UnitParser::report_damage(std::uint32_t slot, error_code error, bool in_value) {
+  if (current_.session == nullptr) return;
+  if (in_value) {
     current_.session->record_issue("records_damaged_malformed_value", current_.index, current_.offset,
                                    fmt::format("{} is not valid JSON ({}); rules read it as missing", slot_path(slot),
                                                simdjson::error_message(error)));
+  } else {
+    current_.session->record_issue("records_damaged_malformed_json", current_.index, current_.offset,
+                                   fmt::format("not valid JSON after the members read so far ({}); rules read "
+                                               "{} and every member not read yet as missing",
+                                               simdjson::error_message(error), slot_path(slot)));
   }
-  return slots_[slot];
 }
 
 std::string UnitParser::slot_path(std::uint32_t slot) const {

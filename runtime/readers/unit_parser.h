@@ -71,6 +71,8 @@ class UnitParser final : public PendingSlots {
   std::string slot_path(std::uint32_t slot) const;  // "userIdentity.arn", for messages
 
  private:
+  // resolve()'s error reports (records_damaged_malformed_json / _value).
+  [[gnu::cold, gnu::noinline]] void report_damage(std::uint32_t slot, simdjson::error_code error, bool in_value);
   struct LogEvent { std::size_t begin = 0, size = 0, byte_offset = 0; bool ok = false; };
   // The record being delivered, for resolve().
   struct Current {
