@@ -194,7 +194,7 @@ bool FieldExtractor::raw_skip(std::size_t& pos) const {
     return true;
   }
   if (first == '{' || first == '[') {
-    const detail::ScanResult scan = detail::scan_container(text, pos, max_depth_);
+    const detail::ScanResult scan = detail::skip_container(text, pos, max_depth_);
     if (scan.status != detail::ScanStatus::Ok) return false;
     pos = scan.end;
     return true;

@@ -94,7 +94,9 @@ const Kernel kKernel = kHasAvx2 ? classify_avx2 : classify_sse2;
 // The framing loop, inlined into one function per kernel so that the AVX2 one
 // also gets the POPCNT instruction (the x86-64 baseline calls libgcc for it)
 // and, flattened, the classification inline.
-template <Kernel kClassify, PrefixXor kPrefixXor>
+// kPlain false: ScanResult::plain is not computed (always false), and with it
+// the classes only it needs (control, high) drop out of the inlined kernel.
+template <Kernel kClassify, PrefixXor kPrefixXor, bool kPlain = true>
 __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view data, std::size_t pos,
                                                              std::size_t max_depth) {
   std::size_t depth = 0;
@@ -111,8 +113,11 @@ __attribute__((always_inline)) inline ScanResult scan_blocks(std::string_view da
     }
     const BlockClasses classes = kClassify(bytes);
     const StructuralBits brackets = structural_brackets<kPrefixXor>(classes, state);
-    const std::uint64_t block_unusual = (classes.control & brackets.in_string) | classes.high |
-                                        odd_controls(bytes, classes.control & ~brackets.in_string);
+    std::uint64_t block_unusual = ~std::uint64_t{0};
+    if constexpr (kPlain) {
+      block_unusual = (classes.control & brackets.in_string) | classes.high |
+                      odd_controls(bytes, classes.control & ~brackets.in_string);
+    }
     // Most blocks lie inside the value: if even all of the block's closers cannot
     // end it and its openers cannot pass the depth limit, only the counts matter.
     const auto opens = static_cast<std::size_t>(__builtin_popcountll(brackets.open));
@@ -142,6 +147,11 @@ __attribute__((target("avx2,popcnt,pclmul"), flatten)) ScanResult scan_avx2(std:
   return scan_blocks<classify_avx2, prefix_xor_clmul>(data, pos, max_depth);
 }
 
+__attribute__((target("avx2,popcnt,pclmul"), flatten)) ScanResult skip_avx2(std::string_view data, std::size_t pos,
+                                                                   std::size_t max_depth) {
+  return scan_blocks<classify_avx2, prefix_xor_clmul, false>(data, pos, max_depth);
+}
+
 
 }  // namespace
 
@@ -153,6 +163,14 @@ ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size
 
 ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
   return kHasAvx2 ? scan_avx2(data, pos, max_depth) : scan_container_sse2(data, pos, max_depth);
+}
+
+ScanResult skip_container(std::string_view data, std::size_t pos, std::size_t max_depth) {
+  return kHasAvx2 ? skip_avx2(data, pos, max_depth) : skip_container_sse2(data, pos, max_depth);
+}
+
+ScanResult skip_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth) {
+  return scan_blocks<classify_sse2, prefix_xor, false>(data, pos, max_depth);
 }
 
 const char* block_kernel_name() { return kKernel == classify_avx2 ? "avx2" : "sse2"; }

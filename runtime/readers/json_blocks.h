@@ -20,6 +20,10 @@ namespace sesrules::runtime::detail {
 ScanResult scan_container(std::string_view data, std::size_t pos, std::size_t max_depth);
 // The SSE2 variant, whatever this CPU has (for tests of the fallback).
 ScanResult scan_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth);
+// scan_container without ScanResult::plain (always false): for skipping a value
+// inside a record already framed as plain, a few instructions less per block.
+ScanResult skip_container(std::string_view data, std::size_t pos, std::size_t max_depth);
+ScanResult skip_container_sse2(std::string_view data, std::size_t pos, std::size_t max_depth);
 
 // Raw byte classes of one 64-byte block; bit i is byte i.
 struct BlockClasses {

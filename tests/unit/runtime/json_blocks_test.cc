@@ -88,6 +88,12 @@ TEST_CASE("json_blocks: scan_value agrees with the reference on random input") {
       REQUIRE(fallback.status == expected.status);
       REQUIRE(fallback.end == expected.end);
       REQUIRE(fallback.plain == expected.plain);
+      if (text.empty() || (text[0] != '{' && text[0] != '[')) continue;
+      for (const rt::detail::ScanResult skip : {rt::detail::skip_container(text, 0, max_depth),
+                                                rt::detail::skip_container_sse2(text, 0, max_depth)}) {
+        REQUIRE(skip.status == expected.status);
+        REQUIRE(skip.end == expected.end);
+      }
     }
   }
 }
