@@ -6,6 +6,8 @@
 // Tested by tests/unit/runtime/record_test.cc.
 #include "runtime/record.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace sesrules::runtime {
@@ -119,6 +121,42 @@ bool parse_event_time(std::string_view text, std::int64_t& out_ms) {
     }
   }
   return detail::parse_event_time_general(text, out_ms);
+}
+
+namespace {
+
+// The time of day of a CloudTrail-form time (`...THH:MM:SSZ`) in milliseconds,
+// or -1 when that part is not of the form or out of range.
+std::int64_t cloudtrail_time_of_day(std::string_view text) {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') return -1;
+  unsigned bad = 0;
+  auto two = [&](std::size_t at) {
+    const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
+    const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
+    bad |= static_cast<unsigned>(high > 9) | static_cast<unsigned>(low > 9);
+    return high * 10 + low;
+  };
+  const unsigned hour = two(11), minute = two(14), second = two(17);
+  if (bad != 0 || hour > 23 || minute > 59 || second > 59) return -1;
+  return (std::int64_t{hour} * 3600 + minute * 60 + second) * 1000;
+}
+
+}  // namespace
+
+bool EventTimeReader::parse(std::string_view text, std::int64_t& out_ms) {
+  if (has_day_ && text.size() == 20 && std::memcmp(text.data(), day_, sizeof day_) == 0) {
+    if (const std::int64_t time_of_day = cloudtrail_time_of_day(text); time_of_day >= 0) {
+      out_ms = day_ms_ + time_of_day;
+      return true;
+    }
+  }
+  if (!parse_event_time(text, out_ms)) return false;
+  if (const std::int64_t time_of_day = cloudtrail_time_of_day(text); time_of_day >= 0) {
+    std::memcpy(day_, text.data(), sizeof day_);
+    day_ms_ = out_ms - time_of_day;
+    has_day_ = true;
+  }
+  return true;
 }
 
 bool detail::parse_event_time_general(std::string_view text, std::int64_t& out_ms) {

@@ -102,6 +102,17 @@ namespace detail {
 // parse_event_time without its fast path for CloudTrail's own form (for tests).
 bool parse_event_time_general(std::string_view text, std::int64_t& out_ms);
 }  // namespace detail
+// parse_event_time with a memory of the last day it read: a file's records mostly
+// share their date, and then CloudTrail's own form costs only its time of day.
+class EventTimeReader {
+ public:
+  bool parse(std::string_view text, std::int64_t& out_ms);
+
+ private:
+  char day_[10] = {};        // "YYYY-MM-DD" of the last CloudTrail-form time read
+  std::int64_t day_ms_ = 0;  // its midnight
+  bool has_day_ = false;
+};
 // Formats milliseconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" (".mmmZ" when needed).
 std::string format_event_time(std::int64_t ms);
 

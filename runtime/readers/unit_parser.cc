@@ -178,7 +178,7 @@ void UnitParser::hand_over(FileSession& s, std::string_view raw, std::uint64_t i
   view.provenance = Provenance{s.file_index, index, s.base + offset};
   view.raw = raw;
   const Value& time = slots_.empty() ? Value() : slots_[kSlotEventTime];
-  if (has_time_slot_ && time.kind == Kind::String) view.has_time = parse_event_time(time.str(), view.time_ms);
+  if (has_time_slot_ && time.kind == Kind::String) view.has_time = event_time_.parse(time.str(), view.time_ms);
   ++s.stats->records;
   (*s.on_record)(view);
 }

@@ -104,6 +104,7 @@ class UnitParser final : public PendingSlots {
   FieldExtractor extractor_;
   Current current_;
   bool has_time_slot_;
+  EventTimeReader event_time_;
   simdjson::ondemand::parser parser_;
   Arena arena_;
   std::vector<Value> slots_;

@@ -9,6 +9,7 @@
 
 using sesrules::runtime::format_event_time;
 using sesrules::runtime::parse_event_time;
+using sesrules::runtime::EventTimeReader;
 using sesrules::runtime::detail::parse_event_time_general;
 
 TEST_CASE("parse_event_time accepts CloudTrail and RFC 3339 forms") {
@@ -95,5 +96,24 @@ TEST_CASE("parse_event_time's fast path agrees with the general reader") {
     const bool fast_ok = parse_event_time(text, fast);
     REQUIRE(fast_ok == parse_event_time_general(text, general));
     if (fast_ok) REQUIRE(fast == general);
+  }
+}
+
+TEST_CASE("EventTimeReader agrees with parse_event_time on runs of related times") {
+  // Runs that share a date (the remembered day), change it, or break the form.
+  std::mt19937 random(11);
+  const std::string days[] = {"2024-07-31", "2024-02-29", "2023-02-29", "1969-12-31", "2024-13-01"};
+  const std::string alphabet = "0123456789-T:Zz.+ ";
+  EventTimeReader reader;
+  for (int round = 0; round < 100000; ++round) {
+    std::string text = days[random() % std::size(days)] + "T13:06:24Z";
+    for (std::size_t at : {11u, 12u, 14u, 15u, 17u, 18u}) text[at] = static_cast<char>('0' + random() % 10);
+    if (random() % 4 == 0) text[random() % text.size()] = alphabet[random() % alphabet.size()];
+    if (random() % 16 == 0) text += ".5Z";
+    CAPTURE(text);
+    std::int64_t cached = 1, direct = 2;
+    const bool ok = reader.parse(text, cached);
+    REQUIRE(ok == parse_event_time(text, direct));
+    if (ok) REQUIRE(cached == direct);
   }
 }
