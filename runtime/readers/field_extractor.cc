@@ -72,6 +72,7 @@ FieldExtractor::FieldExtractor(const std::vector<std::vector<std::string>>& path
     top_of_slot_.push_back(paths[slot].empty() ? kNoNode : find_child_linear(0, paths[slot][0]));
   }
   for (std::uint32_t node = 0; node < nodes_.size(); ++node) build_table(node);
+  predicted_.assign(nodes_.size() * kPredicted, Predicted{});
   seen_.assign(nodes_.size(), 0);
   slot_count_ = paths.size();
   deferred_slots_.assign(slot_count_, deferred_slot());

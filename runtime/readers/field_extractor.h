@@ -148,7 +148,8 @@ class FieldExtractor {
   bool raw_root(std::uint32_t until);
   bool pause_ok() const;
   // Inlined into its two loops (raw_root, raw_object): it runs once per member.
-  [[gnu::always_inline]] inline RawStep raw_member(std::size_t& pos, bool& need_comma, std::uint32_t node,
+  // members: how many members of the object came before (the next needs a comma).
+  [[gnu::always_inline]] inline RawStep raw_member(std::size_t& pos, std::uint32_t& members, std::uint32_t node,
                                                    std::uint32_t& child);
   bool raw_value(std::size_t& pos, std::uint32_t child);
   bool raw_object(std::size_t& pos, std::uint32_t node);
@@ -181,7 +182,19 @@ class FieldExtractor {
   std::uint32_t eager_left_ = 0;
   std::string_view raw_text_;
   std::size_t raw_pos_ = 0;
-  bool raw_need_comma_ = false;
+  std::uint32_t raw_members_ = 0;          // of the root object, read so far
+  // The key each member index of a node had when last read: CloudTrail writes
+  // members in one order, so the walker checks that key's bytes first and is
+  // spared the key scan and the table probe (raw_member). Only keys of up to 16
+  // bytes, which KeyWords hold whole.
+  struct Predicted {
+    KeyWords words;
+    std::uint32_t size = 0;                // 0: nothing predicted
+    std::uint32_t found = kNoNode;
+    const TableEntry* entry = nullptr;
+  };
+  static constexpr std::uint32_t kPredicted = 32;  // member indexes per node
+  std::vector<Predicted> predicted_;       // kPredicted per node
   simdjson::ondemand::parser record_parser_;
   simdjson::ondemand::document record_doc_;
   std::string raw_scratch_;                // a scalar token being decoded by simdjson

@@ -51,7 +51,7 @@ bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::spa
   if (open >= record.size() || record[open] != '{' || last == 0 || record[last - 1] != '}') return false;
   raw_mode_ = true;  // only now: a declined record leaves no raw state behind
   raw_pos_ = open + 1;
-  raw_need_comma_ = false;
+  raw_members_ = 0;
   root_open_ = true;
   eager_left_ = eager_count_;
   return raw_root(kNoNode);
@@ -62,10 +62,10 @@ bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::spa
 // they would be stored and reloaded at every member (a slot store may alias them).
 bool FieldExtractor::raw_root(std::uint32_t until) {
   std::size_t pos = raw_pos_;
-  bool need_comma = raw_need_comma_;
+  std::uint32_t members = raw_members_;
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(pos, need_comma, 0, child);
+    const RawStep step = raw_member(pos, members, 0, child);
     if (step == RawStep::Fail) return false;
     if (step == RawStep::End) {
       close_root();
@@ -74,7 +74,7 @@ bool FieldExtractor::raw_root(std::uint32_t until) {
     if (child == kNoNode) continue;
     if (child == until || (until == kNoNode && eager_node_[child] && --eager_left_ == 0)) {
       raw_pos_ = pos;
-      raw_need_comma_ = need_comma;
+      raw_members_ = members;
       return pause_ok();
     }
   }
@@ -89,13 +89,13 @@ bool FieldExtractor::pause_ok() const {
 }
 
 // One member of node's object, or its closing brace. pos is just after the '{'
-// (need_comma false) or after the previous member's value. The position lives in
-// a local until the member is done (not stored through pos at every step), and
+// (members 0) or after the previous member's value. The position lives in a
+// local until the member is done (not stored through pos at every step), and
 // each step tests its byte before calling skip_ws: compact JSON, CloudTrail's
 // own, has no whitespace between tokens. Bytes up to size() + 63 are readable
-// (the padding), so a step may look one byte past the end before its bound check.
-FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, bool& need_comma, std::uint32_t node,
-                                                   std::uint32_t& child) {
+// (the padding), so a step may look up to 17 bytes past a key before its checks.
+FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, std::uint32_t& members,
+                                                   std::uint32_t node, std::uint32_t& child) {
   const std::string_view text = raw_text_;
   const char* const bytes = text.data();
   const auto next_token = [&](std::size_t at) {
@@ -107,21 +107,39 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, bool& n
     pos_ref = pos + 1;
     return RawStep::End;
   }
-  if (need_comma) {
+  if (members != 0) {
     if (bytes[pos] != ',') return RawStep::Fail;
     pos = next_token(pos + 1);
   }
   if (pos >= text.size() || bytes[pos] != '"') return RawStep::Fail;
+  // The predicted key is this one when its bytes are here and a quote follows
+  // them: the key has no quote or backslash, so that quote ends this key too.
+  const char* const key_at = bytes + pos + 1;
+  Predicted* const predicted = members < kPredicted ? &predicted_[node * kPredicted + members] : nullptr;
   std::size_t size = 0;
-  if (!detail::raw_string_length(bytes + pos + 1, size)) return RawStep::Fail;  // an escaped key
-  const std::string_view key(bytes + pos + 1, size);
+  const TableEntry* entry = nullptr;
+  std::uint32_t found = kNoNode;
+  KeyWords words;
+  if (predicted != nullptr && predicted->size != 0 && key_at[predicted->size] == '"' &&
+      (words = key_words(key_at, predicted->size), words.head == predicted->words.head) &&
+      words.tail == predicted->words.tail) {
+    size = predicted->size;
+    found = predicted->found;
+    entry = predicted->entry;
+  } else {
+    if (!detail::raw_string_length(key_at, size)) return RawStep::Fail;  // an escaped key
+    const std::string_view key(key_at, size);
+    entry = nodes_[node].linear ? nullptr : find_entry(node, key);
+    found = entry != nullptr ? entry->child : find_child(node, key);
+    if (predicted != nullptr && size <= 16) {
+      *predicted = Predicted{key_words(key_at, size), static_cast<std::uint32_t>(size), found, entry};
+    }
+  }
+  ++members;
   pos = next_token(pos + size + 2);
   if (pos >= text.size() || bytes[pos] != ':') return RawStep::Fail;
   pos = next_token(pos + 1);
   if (pos >= text.size()) return RawStep::Fail;
-  need_comma = true;
-  const TableEntry* entry = nodes_[node].linear ? nullptr : find_entry(node, key);
-  const std::uint32_t found = entry != nullptr ? entry->child : find_child(node, key);
   bool ok = false;
   if (found != kNoNode && seen_[found] != generation_) {
     seen_[found] = generation_;
@@ -170,10 +188,10 @@ bool FieldExtractor::raw_value(std::size_t& pos, std::uint32_t child) {
 // Every member of the object whose '{' is at pos (no pausing below the root).
 bool FieldExtractor::raw_object(std::size_t& pos, std::uint32_t node) {
   std::size_t at = pos + 1;  // a local, as in raw_root
-  bool need_comma = false;
+  std::uint32_t members = 0;
   for (;;) {
     std::uint32_t child = kNoNode;
-    const RawStep step = raw_member(at, need_comma, node, child);
+    const RawStep step = raw_member(at, members, node, child);
     if (step == RawStep::Fail) return false;
     if (step == RawStep::End) {
       pos = at;
