@@ -66,12 +66,29 @@ Value deep_copy(const Value& v, Arena& arena) {
   }
 }
 
+// True when some byte of the 8 at `p` is a control byte, '"' or '\\' (bit tricks
+// that are exact for "any byte"; bytes >= 0x80 never set them).
+bool word_needs_escape(const char* p) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  const std::uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w;
+  const std::uint64_t zero = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+  return ((control | zero) & kHigh) != 0;
+}
+
+}  // namespace
+
 // Runs of bytes that need no escape are appended whole: alerts repeat long
-// paths and ARNs, and a byte-at-a-time push_back dominated writing them.
+// paths and ARNs, and a byte-at-a-time push_back dominated writing them. Clean
+// 8-byte words are skipped without looking at their bytes one by one.
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size() && !word_needs_escape(s.data() + i)) i += 8;
+    if (i >= s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
@@ -89,11 +106,18 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-}  // namespace
-
 OwnedValue::OwnedValue(const Value& v) {
   if (v.kind == Kind::String || v.kind == Kind::Array || v.kind == Kind::Object) {
     storage_ = std::make_shared<Arena>(256);
+    root_ = deep_copy(v, *storage_);
+  } else {
+    root_ = v;
+  }
+}
+
+OwnedValue::OwnedValue(const Value& v, const std::shared_ptr<Arena>& storage) {
+  if (v.kind == Kind::String || v.kind == Kind::Array || v.kind == Kind::Object) {
+    storage_ = storage;
     root_ = deep_copy(v, *storage_);
   } else {
     root_ = v;
