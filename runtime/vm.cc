@@ -56,11 +56,15 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
 
 bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
   if (fn < program_->function_count()) {
-    if (std::uint16_t tests = program_->function(fn).field_tests; tests != 0) {
+    const FunctionHeader& header = program_->function(fn);
+    if (header.field_tests != 0) {
       record_ = &record;
-      const Instr* code = code_owner_->code.data() + program_->function(fn).entry;
-      for (std::uint32_t i = 0; i < tests; ++i) {
-        if (!field_test(code[2 * i]).holds()) return false;
+      const Instr* tests = program_->field_tests(header);
+      for (std::uint32_t i = 0; i < header.field_tests; ++i) {
+        const Instr& test = tests[i];
+        // Op::Not stands for `LoadField B; Not` (LoadedProgram's encoding).
+        const bool held = test.op == Op::Not ? !record_->field(test.b).holds() : field_test(test).holds();
+        if (!held) return false;
       }
       return true;
     }
