@@ -35,7 +35,10 @@ Value string_test(const Value& v, Test test) {
 }  // namespace
 
 Vm::Vm(std::shared_ptr<const LoadedProgram> program)
-    : program_(std::move(program)), code_owner_(&program_->program()), slots_(program_->frame_slots() + 1) {}
+    : program_(std::move(program)),
+      code_owner_(&program_->program()),
+      function_count_(program_->function_count()),
+      slots_(program_->frame_slots() + 1) {}
 
 Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures,
                std::span<const Value> args) {
@@ -55,7 +58,7 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
 }
 
 bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
-  if (fn < program_->function_count()) {
+  if (fn < function_count_) {
     const FunctionHeader& header = program_->function(fn);
     if (header.field_tests != 0) {
       record_ = &record;

@@ -61,6 +61,8 @@ class Vm {
 
   std::shared_ptr<const LoadedProgram> program_;
   const Program* code_owner_;
+  // program_->function_count(), which divides by the header size on every call.
+  std::size_t function_count_;
   std::vector<Value> slots_;
   const RecordView* record_ = nullptr;
   Arena* arena_ = nullptr;
