@@ -57,21 +57,7 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
   return result;
 }
 
-bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
-  if (fn < function_count_) {
-    const FunctionHeader& header = program_->function(fn);
-    if (header.field_tests != 0) {
-      record_ = &record;
-      const Instr* tests = program_->field_tests(header);
-      for (std::uint32_t i = 0; i < header.field_tests; ++i) {
-        const Instr& test = tests[i];
-        // Op::Not stands for `LoadField B; Not` (LoadedProgram's encoding).
-        const bool held = test.op == Op::Not ? !record_->field(test.b).holds() : field_test(test).holds();
-        if (!held) return false;
-      }
-      return true;
-    }
-  }
+bool Vm::holds_called(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
   return call(fn, record, arena, captures).holds();
 }
 
@@ -162,29 +148,6 @@ bool Vm::jump(std::uint32_t target, std::uint32_t& pc) {
   if (target < pc && !charge(pc - target)) return false;
   pc = target;
   return true;
-}
-
-// Strings first: every fused test reads a string field, and for a string
-// EqFieldConst is values_equal's string case, inlined.
-Value Vm::field_test(const Instr& in) const {
-  const Value& v = record_->field(in.b);
-  if (v.kind != Kind::String) {
-    if (!v.is_defined()) return v;
-    if (in.op == Op::EqFieldConst) return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
-    return in.op == Op::FieldInSet ? Value::from_bool(false) : Value::undefined();
-  }
-  std::string_view s = v.str();
-  switch (in.op) {
-    case Op::EqFieldConst: {
-      const Value& c = program_->constant(in.a);
-      return Value::from_bool(c.kind == Kind::String && s == c.str());
-    }
-    case Op::FieldInSet: return Value::from_bool(program_->in_set(in.a, s));
-    case Op::FieldGlob: return Value::from_bool(program_->glob_matches(in.a, s));
-    case Op::FieldCidr: return Value::from_bool(program_->cidr_contains(in.a, s));
-    case Op::FieldStartsWith: return Value::from_bool(s.starts_with(program_->constant(in.a).str()));
-    default: return Value::from_bool(contains_bytes(s, program_->constant(in.a).str()));
-  }
 }
 
 Value Vm::run(std::uint32_t fn_index, Value* frame) {
