@@ -15,6 +15,10 @@ namespace sesrules::runtime {
 
 namespace {
 
+// Enough for the slots of a typical CloudTrail record in one block; a larger
+// record just takes more blocks.
+constexpr std::size_t kEventArenaBlock = 2048;
+
 std::string string_slot(const RecordView& record, std::uint32_t slot) {
   if (slot >= record.fields.size() || record.field(slot).kind != Kind::String) return {};
   return std::string(record.field(slot).str());
@@ -70,8 +74,12 @@ EventPtr make_event_record(const RecordView& record, std::string_view file) {
   event->provenance = record.provenance;
   event->file = std::string(file);
   event->slots.reserve(record.fields.size());
-  // Evidence outlives the record: pending slots are materialized now.
-  for (std::uint32_t slot = 0; slot < record.fields.size(); ++slot) event->slots.emplace_back(record.field(slot));
+  // Evidence outlives the record: pending slots are materialized now, and every
+  // slot is copied into one Arena (a block per slot cost two mallocs and frees).
+  auto storage = std::make_shared<Arena>(kEventArenaBlock);
+  for (std::uint32_t slot = 0; slot < record.fields.size(); ++slot) {
+    event->slots.emplace_back(record.field(slot), storage);
+  }
   return event;
 }
 

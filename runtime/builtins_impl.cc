@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstring>
 
+#include <immintrin.h>
+
 #include <re2/re2.h>
 #include <simdjson.h>
 
@@ -119,9 +121,10 @@ std::uint32_t builtin_arity(std::uint32_t index) { return index < kBuiltinCount 
 // memchr finds candidates by the first byte; the last byte is checked before
 // memcmp because a first byte such as the "s" of "scanner-" recurs in most
 // user agents.
-bool contains_bytes(std::string_view text, std::string_view needle) {
-  if (needle.empty()) return true;
-  if (needle.size() > text.size()) return false;
+namespace {
+
+// memchr for the first needle byte, then the last byte, then the rest.
+bool contains_scalar(std::string_view text, std::string_view needle) {
   const char* p = text.data();
   const char* last_start = text.data() + (text.size() - needle.size());
   std::size_t tail = needle.size() - 1;
@@ -132,6 +135,43 @@ bool contains_bytes(std::string_view text, std::string_view needle) {
     ++p;
   }
   return false;
+}
+
+// Starts b .. b + 31 of `needle` in `text`: a start is compared in full only when
+// both its first and its last byte match. Reads text[b, b + 32 + n - 1).
+__attribute__((target("avx2"))) bool block_has_avx2(std::string_view text, std::string_view needle, std::size_t b) {
+  const std::size_t n = needle.size();
+  const __m256i head = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text.data() + b));
+  const __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text.data() + b + n - 1));
+  auto mask = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(
+      _mm256_cmpeq_epi8(head, _mm256_set1_epi8(needle.front())), _mm256_cmpeq_epi8(tail, _mm256_set1_epi8(needle.back())))));
+  for (; mask != 0; mask &= mask - 1) {
+    const std::size_t at = b + static_cast<std::size_t>(__builtin_ctz(mask));
+    if (n <= 2 || std::memcmp(text.data() + at + 1, needle.data() + 1, n - 2) == 0) return true;
+  }
+  return false;
+}
+
+// Texts shorter than one block of starts go to contains_scalar.
+__attribute__((target("avx2"))) bool contains_avx2(std::string_view text, std::string_view needle) {
+  const std::size_t n = needle.size(), span = 32 + n - 1;  // bytes a block of starts reads
+  if (text.size() < span) return contains_scalar(text, needle);
+  std::size_t b = 0;
+  for (; b + span <= text.size(); b += 32) {
+    if (block_has_avx2(text, needle, b)) return true;
+  }
+  // The starts left over: one more block ending at the text's end, overlapping the last.
+  return b + n <= text.size() && block_has_avx2(text, needle, text.size() - span);
+}
+
+const bool kContainsAvx2 = __builtin_cpu_supports("avx2");
+
+}  // namespace
+
+bool contains_bytes(std::string_view text, std::string_view needle) {
+  if (needle.empty()) return true;
+  if (needle.size() > text.size()) return false;
+  return kContainsAvx2 ? contains_avx2(text, needle) : contains_scalar(text, needle);
 }
 
 BuiltinScratch::BuiltinScratch() = default;

@@ -51,7 +51,10 @@ class Merger {
     suppress_singles();
     for (Alert& alert : alerts_) {
       const Rule& rule = program_->program().rules[alert.rule];
-      if (options_.with_alert_ids) alert.alert_id = compute_alert_id(alert, rule.version);
+      // A Single rule's alert already has its id from alert_from_event, over the same
+      // name, version, key and event; sequence evidence may have been reordered since.
+      const bool id_current = rule.kind == RuleKind::Single && !alert.alert_id.empty();
+      if (options_.with_alert_ids && !id_current) alert.alert_id = compute_alert_id(alert, rule.version);
       ++summary_.alerts_per_rule[alert.rule_name];
     }
     summary_.alerts = alerts_.size();

@@ -22,20 +22,40 @@ bool is_field_test(Op op) {
   }
 }
 
-// FunctionHeader::field_tests for `f`, 0 when it has another shape. Parameters
-// rule it out (Vm::call checks their count) and so does length: a short function
-// never runs out of instruction budget, so skipping the charge changes nothing.
-std::uint16_t count_field_tests(const std::vector<Instr>& code, const Function& f) {
+// One shortcut test at `pc`: a fused field test, or `LoadField X; Not` (a
+// rule's `not input.x`) stored as Instr{Not, 0, X}. Returns the instructions it
+// spans, 0 when `pc` starts neither.
+std::uint32_t shortcut_test(const Instr* c, std::uint32_t pc, std::uint32_t length, Instr& out) {
+  if (is_field_test(c[pc].op)) {
+    out = c[pc];
+    return 1;
+  }
+  if (c[pc].op == Op::LoadField && pc + 1 < length && c[pc + 1].op == Op::Not && c[pc].a <= 0xffff) {
+    out = Instr{Op::Not, 0, static_cast<std::uint16_t>(c[pc].a)};
+    return 2;
+  }
+  return 0;
+}
+
+// FunctionHeader::field_tests for `f` (its tests appended to `tests`), 0 when it
+// has another shape. Parameters rule it out (Vm::call checks their count) and so
+// does length: a short function never runs out of instruction budget, so
+// skipping the charge changes nothing.
+std::uint16_t collect_field_tests(const std::vector<Instr>& code, const Function& f, std::vector<Instr>& tests) {
   constexpr std::uint32_t kMaxLength = 64;
   if (f.params != 0 || f.length > kMaxLength) return 0;
   const Instr* c = code.data() + f.entry;
-  std::uint16_t tests = 0;
-  for (std::uint32_t pc = 0; pc + 1 < f.length && is_field_test(c[pc].op); pc += 2) {
-    ++tests;
-    const Instr& next = c[pc + 1];
-    if (next.op == Op::ReturnHolds) return tests;
-    if (next.op != Op::JumpUnlessHolds || next.a >= f.length || c[next.a].op != Op::ReturnUndefined) return 0;
+  const std::size_t start = tests.size();
+  Instr test;
+  for (std::uint32_t pc = 0, n = 0; pc < f.length && (n = shortcut_test(c, pc, f.length, test)) != 0;) {
+    pc += n;
+    if (pc >= f.length) break;
+    tests.push_back(test);
+    const Instr& next = c[pc++];
+    if (next.op == Op::ReturnHolds) return static_cast<std::uint16_t>(tests.size() - start);
+    if (next.op != Op::JumpUnlessHolds || next.a >= f.length || c[next.a].op != Op::ReturnUndefined) break;
   }
+  tests.resize(start);
   return 0;
 }
 
@@ -62,7 +82,9 @@ Status LoadedProgram::prepare() {
   }
   for (const Constant& c : program_.constants) constants_.push_back(constant_value(c));
   for (const Function& f : program_.functions) {
-    headers_.push_back({f.entry, f.length, f.params, f.locals, count_field_tests(program_.code, f)});
+    const auto offset = static_cast<std::uint32_t>(field_tests_.size());
+    headers_.push_back({f.entry, f.length, f.params, f.locals, collect_field_tests(program_.code, f, field_tests_),
+                        offset});
   }
   RE2::Options options;
   options.set_log_errors(false);

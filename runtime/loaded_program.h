@@ -26,12 +26,15 @@ struct FunctionHeader {
   std::uint32_t length = 0;
   std::uint16_t params = 0;
   std::uint16_t locals = 0;
-  // Non-zero when the function is only this many fused field tests (EqFieldConst
-  // ... FieldContains), each but the last followed by JumpUnlessHolds to a
-  // ReturnUndefined and the last by ReturnHolds: it holds exactly when every test
-  // holds, which Vm::holds checks without the dispatch loop. Most single-event
-  // rule predicates have this shape.
+  // Non-zero when the function is only this many field tests, each but the last
+  // followed by JumpUnlessHolds to a ReturnUndefined and the last by ReturnHolds:
+  // it holds exactly when every test holds, which Vm::holds checks without the
+  // dispatch loop. A test is a fused one (EqFieldConst ... FieldContains) or
+  // `LoadField X; Not`. Most single-event rule predicates have this shape.
   std::uint16_t field_tests = 0;
+  // Where its tests start in LoadedProgram::field_tests(): the fused
+  // instructions as they are, `LoadField X; Not` as Instr{Not, 0, X}.
+  std::uint32_t tests_offset = 0;
 };
 
 class LoadedProgram {
@@ -45,6 +48,8 @@ class LoadedProgram {
   bool in_set(std::uint32_t set, std::string_view s) const;
   std::size_t function_count() const { return headers_.size(); }
   const FunctionHeader& function(std::uint32_t fn) const { return headers_[fn]; }
+  // The field tests of `header` (FunctionHeader::field_tests of them).
+  const Instr* field_tests(const FunctionHeader& header) const { return field_tests_.data() + header.tests_offset; }
   // Constant A as a Value (strings view the owned Program).
   const Value& constant(std::uint32_t index) const { return constants_[index]; }
   bool regex_matches(std::uint32_t regex, std::string_view s) const;
@@ -66,6 +71,7 @@ class LoadedProgram {
   std::vector<std::unordered_set<std::string_view>> sets_;
   std::vector<Value> constants_;
   std::vector<FunctionHeader> headers_;
+  std::vector<Instr> field_tests_;
   std::vector<std::unique_ptr<re2::RE2>> regexes_;
   std::vector<CompiledGlob> globs_;
   std::vector<CidrBlock> cidrs_;

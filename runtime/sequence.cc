@@ -104,7 +104,9 @@ std::size_t event_bytes(const EventRecord& event) {
   }
   for (const OwnedValue& slot : event.slots) {
     const Kind kind = slot.get().kind;
-    if (kind == Kind::String || kind == Kind::Array || kind == Kind::Object) total += 256;  // its arena block
+    // Charged as when each slot had its own 256-byte arena block (make_event_record
+    // now shares one), so the state cap evicts exactly as before.
+    if (kind == Kind::String || kind == Kind::Array || kind == Kind::Object) total += 256;
   }
   return total;
 }
@@ -263,7 +265,7 @@ void SequenceEngine::Impl::enforce_budget(std::uint32_t rule, const KeyNode& cur
 void SequenceEngine::Impl::advance(std::int64_t watermark_ms, std::vector<SequenceMatch>& out) {
   if (watermark_ms <= watermark) return;
   fire_timers_before(watermark_ms, out);   // before expiry: a waiting key must fire, not vanish
-  for (std::uint32_t rule = 0; rule < tables.size(); ++rule) expire_keys(rule, watermark_ms);
+  for (std::uint32_t rule : sequence_rules) expire_keys(rule, watermark_ms);
   watermark = watermark_ms;
 }
 

@@ -3,6 +3,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 namespace sesrules::runtime {
@@ -66,16 +70,38 @@ Value deep_copy(const Value& v, Arena& arena) {
   }
 }
 
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Index of the first byte at or after `from` that JSON must escape, s.size() when
+// none. With SSE2 (every x86-64) 16 bytes are classified at once.
+std::size_t next_escape(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), below = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1f, unsigned
+    const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    if (const int mask = _mm_movemask_epi8(_mm_or_si128(control, special)); mask != 0) {
+      return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+  }
+#endif
+  while (i < s.size() && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+}  // namespace
+
 // Runs of bytes that need no escape are appended whole: alerts repeat long
 // paths and ARNs, and a byte-at-a-time push_back dominated writing them.
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+  for (std::size_t i = next_escape(s, 0); i < s.size(); i = next_escape(s, i + 1)) {
     out.append(s.data() + run, i - run);
     run = i + 1;
+    const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -89,11 +115,18 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-}  // namespace
-
 OwnedValue::OwnedValue(const Value& v) {
   if (v.kind == Kind::String || v.kind == Kind::Array || v.kind == Kind::Object) {
     storage_ = std::make_shared<Arena>(256);
+    root_ = deep_copy(v, *storage_);
+  } else {
+    root_ = v;
+  }
+}
+
+OwnedValue::OwnedValue(const Value& v, const std::shared_ptr<Arena>& storage) {
+  if (v.kind == Kind::String || v.kind == Kind::Array || v.kind == Kind::Object) {
+    storage_ = storage;
     root_ = deep_copy(v, *storage_);
   } else {
     root_ = v;

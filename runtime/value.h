@@ -90,6 +90,9 @@ class OwnedValue {
  public:
   OwnedValue() = default;
   explicit OwnedValue(const Value& v);
+  // Copies into `storage`, shared with other OwnedValues: one Arena for all the
+  // slots of an event instead of one allocation (and free) per slot.
+  OwnedValue(const Value& v, const std::shared_ptr<Arena>& storage);
   const Value& get() const { return root_; }
   // Canonical JSON text (keys in input order); used by sinks and for distinct counts.
   std::string to_json() const;
@@ -101,5 +104,7 @@ class OwnedValue {
 
 // Writes v as JSON into out (Undefined renders as null).
 void append_json(std::string& out, const Value& v);
+// Writes s as a JSON string (quoted, escaped) into out.
+void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace sesrules::runtime

@@ -35,7 +35,10 @@ Value string_test(const Value& v, Test test) {
 }  // namespace
 
 Vm::Vm(std::shared_ptr<const LoadedProgram> program)
-    : program_(std::move(program)), code_owner_(&program_->program()), slots_(program_->frame_slots() + 1) {}
+    : program_(std::move(program)),
+      code_owner_(&program_->program()),
+      function_count_(program_->function_count()),
+      slots_(program_->frame_slots() + 1) {}
 
 Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures,
                std::span<const Value> args) {
@@ -54,17 +57,7 @@ Value Vm::call(std::uint32_t fn, const RecordView& record, Arena& arena, const C
   return result;
 }
 
-bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
-  if (fn < program_->function_count()) {
-    if (std::uint16_t tests = program_->function(fn).field_tests; tests != 0) {
-      record_ = &record;
-      const Instr* code = code_owner_->code.data() + program_->function(fn).entry;
-      for (std::uint32_t i = 0; i < tests; ++i) {
-        if (!field_test(code[2 * i]).holds()) return false;
-      }
-      return true;
-    }
-  }
+bool Vm::holds_called(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
   return call(fn, record, arena, captures).holds();
 }
 
@@ -155,29 +148,6 @@ bool Vm::jump(std::uint32_t target, std::uint32_t& pc) {
   if (target < pc && !charge(pc - target)) return false;
   pc = target;
   return true;
-}
-
-// Strings first: every fused test reads a string field, and for a string
-// EqFieldConst is values_equal's string case, inlined.
-Value Vm::field_test(const Instr& in) const {
-  const Value& v = record_->field(in.b);
-  if (v.kind != Kind::String) {
-    if (!v.is_defined()) return v;
-    if (in.op == Op::EqFieldConst) return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
-    return in.op == Op::FieldInSet ? Value::from_bool(false) : Value::undefined();
-  }
-  std::string_view s = v.str();
-  switch (in.op) {
-    case Op::EqFieldConst: {
-      const Value& c = program_->constant(in.a);
-      return Value::from_bool(c.kind == Kind::String && s == c.str());
-    }
-    case Op::FieldInSet: return Value::from_bool(program_->in_set(in.a, s));
-    case Op::FieldGlob: return Value::from_bool(program_->glob_matches(in.a, s));
-    case Op::FieldCidr: return Value::from_bool(program_->cidr_contains(in.a, s));
-    case Op::FieldStartsWith: return Value::from_bool(s.starts_with(program_->constant(in.a).str()));
-    default: return Value::from_bool(contains_bytes(s, program_->constant(in.a).str()));
-  }
 }
 
 Value Vm::run(std::uint32_t fn_index, Value* frame) {

@@ -36,8 +36,10 @@ class Vm {
   Value call(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr,
              std::span<const Value> args = {});
   // call(...).holds(): defined and not false. A conjunction of field tests
-  // (FunctionHeader::field_tests) is checked without the dispatch loop.
-  bool holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures = nullptr);
+  // (FunctionHeader::field_tests) is checked without the dispatch loop, inline:
+  // a rule predicate is mostly one such test, and the call cost as much as the test.
+  [[gnu::always_inline]] inline bool holds(std::uint32_t fn, const RecordView& record, Arena& arena,
+                                          const CaptureFrame* captures = nullptr);
 
   std::uint64_t budget_exhausted() const { return budget_exhausted_; }
   const LoadedProgram& program() const { return *program_; }
@@ -47,6 +49,7 @@ class Vm {
   void set_coverage(std::vector<std::uint64_t>* hits) { coverage_ = hits; }
 
  private:
+  bool holds_called(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures);
   Value run(std::uint32_t fn, Value* frame);
   bool charge(std::uint32_t instructions);  // false (and exhausted_) when over budget
   bool jump(std::uint32_t target, std::uint32_t& pc);
@@ -61,6 +64,8 @@ class Vm {
 
   std::shared_ptr<const LoadedProgram> program_;
   const Program* code_owner_;
+  // program_->function_count(), which divides by the header size on every call.
+  std::size_t function_count_;
   std::vector<Value> slots_;
   const RecordView* record_ = nullptr;
   Arena* arena_ = nullptr;
@@ -71,5 +76,49 @@ class Vm {
   bool exhausted_ = false;
   std::vector<std::uint64_t>* coverage_ = nullptr;
 };
+
+// Inline: holds() is called for every dispatched rule and runs field_test() (also
+// used by run() in vm.cc).
+
+// Strings first: every fused test reads a string field, and for a string
+// EqFieldConst is values_equal's string case, inlined.
+inline Value Vm::field_test(const Instr& in) const {
+  const Value& v = record_->field(in.b);
+  if (v.kind != Kind::String) {
+    if (!v.is_defined()) return v;
+    if (in.op == Op::EqFieldConst) return Value::from_bool(values_equal(v, program_->constant(in.a), *program_));
+    return in.op == Op::FieldInSet ? Value::from_bool(false) : Value::undefined();
+  }
+  std::string_view s = v.str();
+  switch (in.op) {
+    case Op::EqFieldConst: {
+      const Value& c = program_->constant(in.a);
+      return Value::from_bool(c.kind == Kind::String && s == c.str());
+    }
+    case Op::FieldInSet: return Value::from_bool(program_->in_set(in.a, s));
+    case Op::FieldGlob: return Value::from_bool(program_->glob_matches(in.a, s));
+    case Op::FieldCidr: return Value::from_bool(program_->cidr_contains(in.a, s));
+    case Op::FieldStartsWith: return Value::from_bool(s.starts_with(program_->constant(in.a).str()));
+    default: return Value::from_bool(contains_bytes(s, program_->constant(in.a).str()));
+  }
+}
+
+bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
+  if (fn < function_count_) {
+    const FunctionHeader& header = program_->function(fn);
+    if (header.field_tests != 0) {
+      record_ = &record;
+      const Instr* tests = program_->field_tests(header);
+      for (std::uint32_t i = 0; i < header.field_tests; ++i) {
+        const Instr& test = tests[i];
+        // Op::Not stands for `LoadField B; Not` (LoadedProgram's encoding).
+        const bool held = test.op == Op::Not ? !record_->field(test.b).holds() : field_test(test).holds();
+        if (!held) return false;
+      }
+      return true;
+    }
+  }
+  return holds_called(fn, record, arena, captures);
+}
 
 }  // namespace sesrules::runtime

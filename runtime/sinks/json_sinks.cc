@@ -2,6 +2,7 @@
 // (docs/cli.md, docs/alert.schema.json): add fields, never rename them.
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,7 @@ namespace sesrules::runtime {
 
 namespace {
 
-void json_string(std::string& out, std::string_view s) { append_json(out, Value::from_string(s)); }
+void json_string(std::string& out, std::string_view s) { append_json_string(out, s); }
 
 void json_key(std::string& out, const std::vector<std::string>& key) {
   if (key.empty()) {
@@ -28,52 +29,51 @@ void json_key(std::string& out, const std::vector<std::string>& key) {
   }
 }
 
-void field(std::string& out, std::string_view name, std::string_view value, bool first = false) {
-  if (!first) out.push_back(',');
-  json_string(out, name);
-  out.push_back(':');
+// `prefix` is the separator and the quoted key (`,"eventTime":`): the keys are
+// fixed plain ASCII, so they are written as literals rather than escaped per alert.
+void field(std::string& out, std::string_view prefix, std::string_view value) {
+  out += prefix;
   json_string(out, value);
 }
 
-void event_json(std::string& out, const EventRecord& e, std::uint32_t step, const Alert& alert) {
-  out.push_back('{');
-  field(out, "eventID", e.event_id, true);
-  field(out, "eventTime", e.event_time);
-  field(out, "eventSource", e.event_source);
-  field(out, "eventName", e.event_name);
-  field(out, "awsRegion", e.aws_region);
-  field(out, "sourceIPAddress", e.source_ip);
-  field(out, "accessKeyId", e.access_key_id);
-  field(out, "userIdentityArn", e.user_arn);
-  field(out, "recipientAccountId", e.recipient_account);
+void event_json(std::string& out, const EventRecord& e, std::uint32_t step) {
+  field(out, "{\"eventID\":", e.event_id);
+  field(out, ",\"eventTime\":", e.event_time);
+  field(out, ",\"eventSource\":", e.event_source);
+  field(out, ",\"eventName\":", e.event_name);
+  field(out, ",\"awsRegion\":", e.aws_region);
+  field(out, ",\"sourceIPAddress\":", e.source_ip);
+  field(out, ",\"accessKeyId\":", e.access_key_id);
+  field(out, ",\"userIdentityArn\":", e.user_arn);
+  field(out, ",\"recipientAccountId\":", e.recipient_account);
   out += ",\"errorCode\":";
   if (e.error_code) json_string(out, *e.error_code); else out += "null";
-  field(out, "file", e.file);
-  out += fmt::format(",\"record_index\":{},\"byte_offset\":{}", e.provenance.record_index,
-                     e.provenance.byte_offset);
-  (void)alert;
+  field(out, ",\"file\":", e.file);
+  fmt::format_to(std::back_inserter(out), ",\"record_index\":{},\"byte_offset\":{}", e.provenance.record_index,
+                 e.provenance.byte_offset);
   out += ",\"step\":";
-  if (step == kWholeRule) out += "null"; else out += fmt::format("{}", step);
+  if (step == kWholeRule) out += "null"; else fmt::format_to(std::back_inserter(out), "{}", step);
   out.push_back('}');
 }
 
-}  // namespace
+// Room for a typical single-event alert, so the string grows at most once or twice.
+constexpr std::size_t kAlertJsonReserve = 1024;
 
-std::string alert_to_json(const Alert& alert) {
-  std::string out = "{";
-  field(out, "rule", alert.rule_name, true);
-  field(out, "title", alert.title);
-  field(out, "severity", severity_name(alert.severity));
+void append_alert_json(std::string& out, const Alert& alert) {
+  out.reserve(out.size() + kAlertJsonReserve);
+  field(out, "{\"rule\":", alert.rule_name);
+  field(out, ",\"title\":", alert.title);
+  field(out, ",\"severity\":", severity_name(alert.severity));
   out += ",\"key\":";
   json_key(out, alert.key);
-  field(out, "time", format_event_time(alert.time_ms));
-  field(out, "first_time", format_event_time(alert.first_time_ms));
-  field(out, "last_time", format_event_time(alert.last_time_ms));
-  if (!alert.alert_id.empty()) field(out, "alert_id", alert.alert_id);
+  field(out, ",\"time\":", format_event_time(alert.time_ms));
+  field(out, ",\"first_time\":", format_event_time(alert.first_time_ms));
+  field(out, ",\"last_time\":", format_event_time(alert.last_time_ms));
+  if (!alert.alert_id.empty()) field(out, ",\"alert_id\":", alert.alert_id);
   out += ",\"events\":[";
   for (std::size_t i = 0; i < alert.events.size(); ++i) {
     if (i) out.push_back(',');
-    event_json(out, *alert.events[i], i < alert.event_steps.size() ? alert.event_steps[i] : kWholeRule, alert);
+    event_json(out, *alert.events[i], i < alert.event_steps.size() ? alert.event_steps[i] : kWholeRule);
   }
   out += "],\"fields\":{";
   for (std::size_t i = 0; i < alert.fields.size(); ++i) {
@@ -83,6 +83,13 @@ std::string alert_to_json(const Alert& alert) {
     append_json(out, alert.fields[i].second.get());
   }
   out += "}}";
+}
+
+}  // namespace
+
+std::string alert_to_json(const Alert& alert) {
+  std::string out;
+  append_alert_json(out, alert);
   return out;
 }
 
@@ -109,10 +116,11 @@ class JsonlSink : public AlertSink {
  public:
   JsonlSink(OutputStream& out, bool array) : out_(out), array_(array) {}
   Status emit(const Alert& alert) override {
-    std::string line = array_ ? (count_++ ? ",\n  " : "[\n  ") : "";
-    line += alert_to_json(alert);
-    if (!array_) line.push_back('\n');
-    return out_.write(line);
+    line_.clear();  // keeps its capacity from the last alert
+    if (array_) line_ = count_++ ? ",\n  " : "[\n  ";
+    append_alert_json(line_, alert);
+    if (!array_) line_.push_back('\n');
+    return out_.write(line_);
   }
   Status finish(const RunSummary&) override {
     if (array_) {
@@ -126,6 +134,7 @@ class JsonlSink : public AlertSink {
   OutputStream& out_;
   bool array_;
   std::size_t count_ = 0;
+  std::string line_;
 };
 
 std::string csv_cell(std::string_view s) {

@@ -53,6 +53,28 @@ TEST_CASE("candidates are the union of matching entries") {
   }
 }
 
+// The table's hash reads only the ends of long names, so names differing in one
+// middle byte share a hash and only the word-wise compare tells them apart.
+TEST_CASE("names that differ in any one byte are different keys") {
+  for (std::size_t length = 1; length <= 40; ++length) {
+    std::string name;
+    for (std::size_t i = 0; i < length; ++i) name.push_back(static_cast<char>('a' + i % 26));
+    Program p;
+    p.dispatch = {{"ses.amazonaws.com", name, {{0, kWholeRule}}}};
+    DispatchIndex index(p);
+    CAPTURE(length);
+    CHECK(targets(index.candidates("ses.amazonaws.com", name)) == "0");
+    CHECK(targets(index.candidates("ses.amazonaws.co", name)).empty());
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string other = name;
+      other[at] = 'Z';
+      CAPTURE(at);
+      CHECK(targets(index.candidates("ses.amazonaws.com", other)).empty());
+      CHECK(targets(index.candidates("ses.amazonaws.com", name + "x")).empty());
+    }
+  }
+}
+
 TEST_CASE("an empty program dispatches nothing") {
   DispatchIndex index{Program{}};
   CHECK(index.empty());

@@ -254,8 +254,16 @@ TEST_CASE("holds() on conjunctions of field tests agrees with the dispatch loop"
       t.function("two", {a, op(Op::JumpUnlessHolds, 4), b, op(Op::ReturnHolds), op(Op::ReturnUndefined)});
     }
   }
+  // `not input.x` (LoadField; Not) alone, before and after a fused test.
+  const Instr not_region[] = {op(Op::LoadField, region), op(Op::Not)};
+  t.function("not", {not_region[0], not_region[1], op(Op::ReturnHolds), op(Op::ReturnUndefined)});
+  t.function("not, test", {not_region[0], not_region[1], op(Op::JumpUnlessHolds, 5), tests[4], op(Op::ReturnHolds),
+                           op(Op::ReturnUndefined)});
+  t.function("test, not", {tests[2], op(Op::JumpUnlessHolds, 5), op(Op::LoadField, ip), op(Op::Not),
+                           op(Op::ReturnHolds), op(Op::ReturnUndefined)});
   // Shapes the shortcut must leave to the dispatch loop.
   std::uint32_t first_other = static_cast<std::uint32_t>(t.program.functions.size());
+  t.function("not, return", {not_region[0], not_region[1], op(Op::Return)});
   t.function("param", {tests[0], op(Op::ReturnHolds)}, 1, 1);
   t.function("jump elsewhere", {tests[0], op(Op::JumpUnlessHolds, 4), tests[2], op(Op::ReturnHolds),
                                  op(Op::LoadConst, two), op(Op::Return)});
@@ -267,7 +275,8 @@ TEST_CASE("holds() on conjunctions of field tests agrees with the dispatch loop"
     CHECK((h.program->function(fn).field_tests != 0) == (fn < first_other));
   }
   const Value values[] = {Value::from_string("eu-west-1"), Value::from_string("10.1.2.3"), Value::from_string("eu-x"),
-                          Value::from_int(2), Value::from_bool(false), Value::undefined()};
+                          Value::from_int(2), Value::from_bool(false), Value::from_bool(true), Value::null(),
+                          Value::undefined()};
   for (const Value& r : values) {
     for (const Value& i : values) {
       h.fields[kSlotAwsRegion] = r;
