@@ -99,49 +99,45 @@ const Value& RecordView::resolve(std::uint32_t slot) const {
   return pending != nullptr ? pending->resolve(slot) : kUndefined;
 }
 
-// CloudTrail's own form, YYYY-MM-DDTHH:MM:SSZ, parsed without the general
-// reader's calls: every record's eventTime is parsed (ordering, watermarks).
-// Anything else, out-of-range fields included, is left to the general reader.
-bool parse_event_time(std::string_view text, std::int64_t& out_ms) {
-  if (text.size() == 20 && text[4] == '-' && text[7] == '-' && text[10] == 'T' && text[13] == ':' &&
-      text[16] == ':' && text[19] == 'Z') {
-    unsigned bad = 0;
-    auto two = [&](std::size_t at) {
-      const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
-      const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
-      bad |= static_cast<unsigned>(high > 9) | static_cast<unsigned>(low > 9);
-      return high * 10 + low;
-    };
-    const unsigned year = two(0) * 100 + two(2), month = two(5), day = two(8);
-    const unsigned hour = two(11), minute = two(14), second = two(17);
-    if (bad == 0 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month) && hour <= 23 &&
-        minute <= 59 && second <= 59) {
-      out_ms = (days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000;
-      return true;
-    }
-  }
-  return detail::parse_event_time_general(text, out_ms);
-}
-
 namespace {
 
-// The time of day of a CloudTrail-form time (`...THH:MM:SSZ`) in milliseconds,
-// or -1 when that part is not of the form or out of range.
+// Two ASCII digits at text[at] as a number; bad becomes non-zero if either is not one.
+unsigned two_digits(std::string_view text, std::size_t at, unsigned& bad) {
+  const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
+  const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
+  bad |= static_cast<unsigned>(high > 9) | static_cast<unsigned>(low > 9);
+  return high * 10 + low;
+}
+
+// The time of day of a CloudTrail-form time (`...THH:MM:SSZ`, 20 bytes) in
+// milliseconds, or -1 when that part is not of the form or out of range.
 std::int64_t cloudtrail_time_of_day(std::string_view text) {
   if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') return -1;
   unsigned bad = 0;
-  auto two = [&](std::size_t at) {
-    const unsigned high = static_cast<unsigned char>(text[at]) - unsigned{'0'};
-    const unsigned low = static_cast<unsigned char>(text[at + 1]) - unsigned{'0'};
-    bad |= static_cast<unsigned>(high > 9) | static_cast<unsigned>(low > 9);
-    return high * 10 + low;
-  };
-  const unsigned hour = two(11), minute = two(14), second = two(17);
+  const unsigned hour = two_digits(text, 11, bad), minute = two_digits(text, 14, bad);
+  const unsigned second = two_digits(text, 17, bad);
   if (bad != 0 || hour > 23 || minute > 59 || second > 59) return -1;
   return (std::int64_t{hour} * 3600 + minute * 60 + second) * 1000;
 }
 
 }  // namespace
+
+// CloudTrail's own form, YYYY-MM-DDTHH:MM:SSZ, parsed without the general
+// reader's calls: every record's eventTime is parsed (ordering, watermarks).
+// Anything else, out-of-range fields included, is left to the general reader.
+bool parse_event_time(std::string_view text, std::int64_t& out_ms) {
+  if (const std::int64_t time_of_day = cloudtrail_time_of_day(text);
+      time_of_day >= 0 && text[4] == '-' && text[7] == '-') {
+    unsigned bad = 0;
+    const unsigned year = two_digits(text, 0, bad) * 100 + two_digits(text, 2, bad);
+    const unsigned month = two_digits(text, 5, bad), day = two_digits(text, 8, bad);
+    if (bad == 0 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month)) {
+      out_ms = days_from_civil(year, month, day) * 86400000 + time_of_day;
+      return true;
+    }
+  }
+  return detail::parse_event_time_general(text, out_ms);
+}
 
 bool EventTimeReader::parse(std::string_view text, std::int64_t& out_ms) {
   if (has_day_ && text.size() == 20 && std::memcmp(text.data(), day_, sizeof day_) == 0) {

@@ -294,7 +294,7 @@ std::vector<runtime::Op> ops_of(const runtime::Program& p, std::uint32_t fn) {
   return out;
 }
 
-TEST_CASE("peephole: superinstructions when optimizing; helpers keep their Return") {
+TEST_CASE("peephole: superinstructions when optimizing, helpers keep their Return") {
   const std::string text = R"(package t
 guarded { input.userIdentity.type == "Root" }
 alert r {

@@ -18,7 +18,7 @@ std::string compile_codes(std::vector<std::pair<std::string, std::string>> sourc
 
 constexpr const char* kMeta = "meta { title: \"t\" severity: low description: \"d\" }\n";
 
-TEST_CASE("a package may span files; imports cross files") {
+TEST_CASE("a package may span files, imports cross files") {
   std::string lib_a = "package acme.lib\nses_call { input.eventSource == \"ses.amazonaws.com\" }\n";
   std::string lib_b = "package acme.lib\nquota { ses_call; input.eventName == \"GetSendQuota\" }\n";
   std::string user = std::string("package acme.rules\nimport acme.lib\nimport acme.lib as other\nalert a {\n  ") + kMeta +

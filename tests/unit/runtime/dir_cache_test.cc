@@ -40,7 +40,7 @@ TEST_CASE("DirCache opens files like open(), caching at most kMaxDirs directorie
   CHECK(read_fd(cache.open(again, O_RDONLY)) == "file 0");
 }
 
-TEST_CASE("DirCache: missing files and directories fail with open()'s errno; bare names work") {
+TEST_CASE("DirCache: missing files and directories fail with open()'s errno, bare names work") {
   const rt::testing::ScratchDir dir;
   rt::DirCache cache;
   errno = 0;

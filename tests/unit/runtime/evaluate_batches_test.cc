@@ -27,7 +27,7 @@ TEST_CASE("plan_batches: small files in groups of max_files, every file exactly 
   CHECK(batches[2].end == 130);
 }
 
-TEST_CASE("plan_batches: a batch closes at max_bytes; a big file travels alone") {
+TEST_CASE("plan_batches: a batch closes at max_bytes, a big file travels alone") {
   const auto batches = rt::plan_batches(files_of_sizes({10, 10, 100, 5, 5, 5}), 64, 20);
   REQUIRE(batches.size() == 3);
   CHECK(batches[0].end == 2);   // 10 + 10 reaches 20

@@ -98,7 +98,7 @@ TEST_CASE("json_blocks: scan_value agrees with the reference on random input") {
   }
 }
 
-TEST_CASE("json_blocks: plain ends at the value; bytes after it do not count") {
+TEST_CASE("json_blocks: plain ends at the value, bytes after it do not count") {
   const std::string value = "{\"a\":[1,\"x\"]}";
   for (std::size_t pad = 0; pad < 70; ++pad) {
     const std::string text = value + std::string(pad, ' ') + "\"\xc3\xa9\t\"";  // the next record is not plain

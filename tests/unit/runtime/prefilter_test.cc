@@ -49,7 +49,7 @@ TEST_CASE("EventPrefilter: eventName values of the dispatch index") {
   }
 }
 
-TEST_CASE("EventPrefilter: source-only entries check eventSource; wildcards switch it off") {
+TEST_CASE("EventPrefilter: source-only entries check eventSource, wildcards switch it off") {
   const rt::EventPrefilter by_source(dispatch_program({{"sesv2.amazonaws.com", ""}, {"", "GetAccount"}}));
   CHECK(by_source.may_match(R"({"eventSource":"sesv2.amazonaws.com","eventName":"Anything"})"));
   CHECK(by_source.may_match(R"({"eventSource":"s3.amazonaws.com","eventName":"GetAccount"})"));

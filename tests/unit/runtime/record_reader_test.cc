@@ -269,7 +269,7 @@ TEST_CASE("RecordReader: program field paths decide the slots") {
         R"([null,null,null,"X",null,null,null,"AKIA",null,null,"a@b.c",{"type":"IAMUser","accessKeyId":"AKIA"}])");
 }
 
-TEST_CASE("RecordReader: whole objects are materialized on access; a malformed one is reported") {
+TEST_CASE("RecordReader: whole objects are materialized on access, a malformed one is reported") {
   rt::Program program;
   for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
   program.fields.push_back({"requestParameters"});
@@ -305,14 +305,15 @@ TEST_CASE("RecordReader: whole objects are materialized on access; a malformed o
   CHECK(outcome.issues[0].message.find("requestParameters is not valid JSON") != std::string::npos);
 }
 
-TEST_CASE("RecordReader: a record is read as far as its readers need; damage there is reported") {
+TEST_CASE("RecordReader: a record is read as far as its readers need, damage there is reported") {
   rt::Program program;
   for (const auto& path : rt::standard_field_paths()) program.fields.push_back(path);
-  // The second record breaks after eventName; the third after awsRegion.
-  const std::string bytes =
-      "{\"eventName\":\"A\",\"awsRegion\":\"r1\",\"eventID\":\"e1\"}\n"
-      "{\"eventName\":\"B\",\"awsRegion\" \"r2\",\"eventID\":\"e2\"}\n"
-      "{\"eventName\":\"C\",\"awsRegion\":\"r3\",\"x\" 1,\"eventID\":\"e3\"}\n";
+  // The second record breaks after eventName; the third after awsRegion. The
+  // pass pauses after eventTime, eventSource and eventName (all three present).
+  const std::string head = "{\"eventTime\":\"2024-01-01T00:00:00Z\",\"eventSource\":\"s\",";
+  const std::string bytes = head + "\"eventName\":\"A\",\"awsRegion\":\"r1\",\"eventID\":\"e1\"}\n" + head +
+                            "\"eventName\":\"B\",\"awsRegion\" \"r2\",\"eventID\":\"e2\"}\n" + head +
+                            "\"eventName\":\"C\",\"awsRegion\":\"r3\",\"x\" 1,\"eventID\":\"e3\"}\n";
   auto read = [&](bool lazy, bool read_all) {
     rt::ReaderOptions options;
     options.lazy_records = lazy;
@@ -344,7 +345,7 @@ TEST_CASE("RecordReader: a record is read as far as its readers need; damage the
   CHECK(lazy.skipped("records_damaged_malformed_json") == 1);
   REQUIRE(lazy.issues.size() == 1);
   CHECK(lazy.issues[0].record_index == 1);
-  CHECK(lazy.issues[0].byte_offset == bytes.find("{\"eventName\":\"B\""));
+  CHECK(lazy.issues[0].byte_offset == bytes.find(head + "\"eventName\":\"B\""));
   CHECK(lazy.issues[0].message.find("test.json: record 1 (byte ") == 0);
   CHECK(lazy.issues[0].message.find("not valid JSON after the members read so far") != std::string::npos);
   // Lazy, reading every slot: both damages are reported, once per record.
