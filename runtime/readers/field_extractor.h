@@ -151,6 +151,8 @@ class FieldExtractor {
   // members: how many members of the object came before (the next needs a comma).
   [[gnu::always_inline]] inline RawStep raw_member(std::size_t& pos, std::uint32_t& members, std::uint32_t node,
                                                    std::uint32_t& child);
+  [[gnu::always_inline]] inline bool raw_key(std::uint32_t node, std::uint32_t index, const char* key_at,
+                                             std::size_t& size, const TableEntry*& entry, std::uint32_t& found);
   bool raw_value(std::size_t& pos, std::uint32_t child);
   bool raw_object(std::size_t& pos, std::uint32_t node);
   bool raw_skip(std::size_t& pos) const;

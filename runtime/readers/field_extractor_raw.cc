@@ -112,29 +112,11 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, std::ui
     pos = next_token(pos + 1);
   }
   if (pos >= text.size() || bytes[pos] != '"') return RawStep::Fail;
-  // The predicted key is this one when its bytes are here and a quote follows
-  // them: the key has no quote or backslash, so that quote ends this key too.
   const char* const key_at = bytes + pos + 1;
-  Predicted* const predicted = members < kPredicted ? &predicted_[node * kPredicted + members] : nullptr;
   std::size_t size = 0;
   const TableEntry* entry = nullptr;
   std::uint32_t found = kNoNode;
-  KeyWords words;
-  if (predicted != nullptr && predicted->size != 0 && key_at[predicted->size] == '"' &&
-      (words = key_words(key_at, predicted->size), words.head == predicted->words.head) &&
-      words.tail == predicted->words.tail) {
-    size = predicted->size;
-    found = predicted->found;
-    entry = predicted->entry;
-  } else {
-    if (!detail::raw_string_length(key_at, size)) return RawStep::Fail;  // an escaped key
-    const std::string_view key(key_at, size);
-    entry = nodes_[node].linear ? nullptr : find_entry(node, key);
-    found = entry != nullptr ? entry->child : find_child(node, key);
-    if (predicted != nullptr && size <= 16) {
-      *predicted = Predicted{key_words(key_at, size), static_cast<std::uint32_t>(size), found, entry};
-    }
-  }
+  if (!raw_key(node, members, key_at, size, entry, found)) return RawStep::Fail;  // an escaped key
   ++members;
   pos = next_token(pos + size + 2);
   if (pos >= text.size() || bytes[pos] != ':') return RawStep::Fail;
@@ -162,6 +144,33 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, std::ui
   }
   pos_ref = pos;
   return ok ? RawStep::Member : RawStep::Fail;
+}
+
+// The key at key_at (just after its opening quote) of member `index` of node's
+// object: its size, table entry (null for a node without a table) and child
+// (kNoNode: not wanted). The predicted key is this one when its bytes are here
+// and a quote follows them: the key has no quote or backslash, so that quote
+// ends this key too. False for a key with an escape.
+bool FieldExtractor::raw_key(std::uint32_t node, std::uint32_t index, const char* key_at, std::size_t& size,
+                             const TableEntry*& entry, std::uint32_t& found) {
+  Predicted* const predicted = index < kPredicted ? &predicted_[node * kPredicted + index] : nullptr;
+  if (predicted != nullptr && predicted->size != 0 && key_at[predicted->size] == '"') {
+    const KeyWords words = key_words(key_at, predicted->size);
+    if (words.head == predicted->words.head && words.tail == predicted->words.tail) {
+      size = predicted->size;
+      found = predicted->found;
+      entry = predicted->entry;
+      return true;
+    }
+  }
+  if (!detail::raw_string_length(key_at, size)) return false;
+  const std::string_view key(key_at, size);
+  entry = nodes_[node].linear ? nullptr : find_entry(node, key);
+  found = entry != nullptr ? entry->child : find_child(node, key);
+  if (predicted != nullptr && size <= 16) {
+    *predicted = Predicted{key_words(key_at, size), static_cast<std::uint32_t>(size), found, entry};
+  }
+  return true;
 }
 
 // extract_member on the bytes: pos at the value's first byte, then after it.
