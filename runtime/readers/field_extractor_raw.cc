@@ -20,11 +20,6 @@ using simdjson::error_code;
 
 namespace {
 
-std::size_t skip_ws(std::string_view text, std::size_t pos) {
-  while (pos < text.size() && detail::is_json_space(text[pos])) ++pos;
-  return pos;
-}
-
 // Any structural byte ends a scalar token (as in simdjson's stage 1), so that
 // `-{}` is a token and an object, and the grammar check after it fails.
 bool ends_scalar(char c) {
@@ -47,7 +42,7 @@ bool FieldExtractor::extract_raw(std::string_view record, Arena& arena, std::spa
   // simdjson checks the outer brackets match before anything else (`{...]`).
   std::size_t last = record.size();
   while (last > 0 && detail::is_json_space(record[last - 1])) --last;
-  const std::size_t open = skip_ws(record, 0);
+  const std::size_t open = detail::skip_space(record, 0);
   if (open >= record.size() || record[open] != '{' || last == 0 || record[last - 1] != '}') return false;
   raw_mode_ = true;  // only now: a declined record leaves no raw state behind
   raw_pos_ = open + 1;
@@ -84,14 +79,14 @@ bool FieldExtractor::raw_root(std::uint32_t until) {
 // so that the value was checked as far as simdjson checks it (`"n":1"x"`). The
 // next raw_member checks that itself when the pass does not pause.
 bool FieldExtractor::pause_ok() const {
-  const std::size_t next = skip_ws(raw_text_, raw_pos_);
+  const std::size_t next = detail::skip_space(raw_text_, raw_pos_);
   return next < raw_text_.size() && (raw_text_[next] == ',' || raw_text_[next] == '}');
 }
 
 // One member of node's object, or its closing brace. pos is just after the '{'
 // (members 0) or after the previous member's value. The position lives in a
 // local until the member is done (not stored through pos at every step), and
-// each step tests its byte before calling skip_ws: compact JSON, CloudTrail's
+// each step tests its byte before calling skip_space: compact JSON, CloudTrail's
 // own, has no whitespace between tokens. Bytes up to size() + 63 are readable
 // (the padding), so a step may look up to 17 bytes past a key before its checks.
 FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, std::uint32_t& members,
@@ -99,7 +94,7 @@ FieldExtractor::RawStep FieldExtractor::raw_member(std::size_t& pos_ref, std::ui
   const std::string_view text = raw_text_;
   const char* const bytes = text.data();
   const auto next_token = [&](std::size_t at) {
-    return detail::is_json_space(bytes[at]) ? skip_ws(text, at) : at;
+    return detail::is_json_space(bytes[at]) ? detail::skip_space(text, at) : at;
   };
   std::size_t pos = next_token(pos_ref);
   if (pos >= text.size()) return RawStep::Fail;
@@ -165,8 +160,12 @@ bool FieldExtractor::raw_key(std::uint32_t node, std::uint32_t index, const char
   }
   if (!detail::raw_string_length(key_at, size)) return false;
   const std::string_view key(key_at, size);
-  entry = nodes_[node].linear ? nullptr : find_entry(node, key);
-  found = entry != nullptr ? entry->child : find_child(node, key);
+  if (nodes_[node].linear) {
+    found = find_child_linear(node, key);
+  } else {
+    entry = find_entry(node, key);
+    found = entry != nullptr ? entry->child : kNoNode;
+  }
   if (predicted != nullptr && size <= 16) {
     *predicted = Predicted{key_words(key_at, size), static_cast<std::uint32_t>(size), found, entry};
   }
