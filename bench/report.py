@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's timing and RSS files into the markdown tables of docs/performance.md.
 
-  report.py --results results.tsv --rss rss.tsv --json-bytes N --gz-bytes N --title TEXT
+  report.py --results results.tsv [--rounds rounds.tsv] --rss rss.tsv --json-bytes N --gz-bytes N --title TEXT
 
 results.tsv rows come from timer.py (label, median, min, max, runs); rss.tsv rows are
-(label, dataset, KiB). Missing labels (sesrules not built yet) print as "n/a", and every target
-whose inputs are missing is "pending". Tested by bench/tests/test_peers.py.
+(label, dataset, KiB). A target whose two peers were timed interleaved (rounds.tsv rows: round,
+label, seconds) is the median of its per-round ratios ("paired"); otherwise the ratio of the
+medians. Missing labels (sesrules not built yet) print as "n/a", and every target whose inputs
+are missing is "pending". Tested by bench/tests/test_peers.py.
 """
 
 import argparse
+import statistics
 import sys
 
 kRows = (  # label, what it does, input
@@ -68,12 +71,21 @@ def timing_table(medians, json_bytes, gz_bytes):
     return lines
 
 
-def target_table(medians, rss):
+def ratio(medians, rounds, top, bottom):
+    """(value, how): the median of per-round ratios when both peers ran in the same rounds."""
+    paired = sorted(set(rounds.get(top, {})) & set(rounds.get(bottom, {})))
+    if paired:
+        return statistics.median(rounds[top][r] / rounds[bottom][r] for r in paired), "paired"
+    return medians[top] / medians[bottom], "medians"
+
+
+def target_table(medians, rss, rounds=None):
+    rounds = rounds or {}
     lines = ["| target | ratio | value | goal | status |", "|---|---|---:|---:|---|"]
     for name, description, top, bottom, comparison, goal in kTargets:
         if top in medians and bottom in medians:
-            value = medians[top] / medians[bottom]
-            lines.append(f"| {name} | {description} | {value:.2f} | {comparison} {goal:g} | "
+            value, how = ratio(medians, rounds, top, bottom)
+            lines.append(f"| {name} | {description} ({how}) | {value:.2f} | {comparison} {goal:g} | "
                          f"{verdict(value, comparison, goal)} |")
         else:
             lines.append(f"| {name} | {description} | n/a | {comparison} {goal:g} | pending |")
@@ -103,14 +115,19 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", required=True)
     parser.add_argument("--rss")
+    parser.add_argument("--rounds")
     parser.add_argument("--json-bytes", type=int, required=True)
     parser.add_argument("--gz-bytes", type=int, required=True)
     parser.add_argument("--title", default="Benchmark")
     args = parser.parse_args(argv)
     medians = {row[0]: float(row[1]) for row in read_tsv(args.results, 2)}
     rss = {(row[0], row[1]): int(row[2]) for row in read_tsv(args.rss, 3)}
+    rounds = {}
+    for round_index, label, seconds in read_tsv(args.rounds, 3):
+        rounds.setdefault(label, {})[int(round_index)] = float(seconds)
     out = [f"### {args.title}", ""] + timing_table(medians, args.json_bytes, args.gz_bytes)
-    out += ["", "Targets:", ""] + target_table(medians, rss)
+    out += ["", "Targets (paired: median of per-round ratios of interleaved runs; medians: ratio of "
+            "medians):", ""] + target_table(medians, rss, rounds)
     if rss:
         out += ["", "Peak RSS (`/usr/bin/time -f %M`):", ""] + rss_table(rss)
     print("\n".join(out))

@@ -114,11 +114,25 @@ fi
 ((timing == 1)) || exit 0
 
 # --- timing ------------------------------------------------------------------------------------
-results=$bench_dir/results-$size.tsv rss=$bench_dir/rss-$size.tsv
-: >"$results"; : >"$rss"
-echo "timing (median of $runs runs; jq and python $slow_runs):"
-for peer in cat simdjson sesrules-j1 sesrules-j2 jq python libdeflate-gunzip gzip-dc sesrules-gz; do
-  [[ -n ${cmd[$peer]:-} ]] || continue
+results=$bench_dir/results-$size.tsv rss=$bench_dir/rss-$size.tsv rounds=$bench_dir/rounds-$size.tsv
+: >"$results"; : >"$rss"; : >"$rounds"
+if ((skip_sesrules == 0)) && "$sesrules" eval --help 2>&1 | grep -q -- '--rules'; then  # P4 needs user rules
+  python3 "$here/gen_rules.py" --one >"$bench_dir/one.rules"
+  python3 "$here/gen_rules.py" --count 1000 --seed "$seed" >"$bench_dir/generated.rules"
+  cmd[sesrules-one-rule]="'$sesrules' eval --format jsonl --quiet -j 1 --rules '$bench_dir/one.rules' '$json'"
+  cmd[sesrules-1000-rules]="'$sesrules' eval --format jsonl --quiet -j 1 --rules '$bench_dir/generated.rules' '$json'"
+fi
+# The peers of each ratio run interleaved (timer.py --peer), so that a slow minute of this
+# shared machine falls on both sides of a ratio; the slow and reference-only peers run alone.
+interleave() {  # interleave LABEL...: one timer.py call over the labels that have a command
+  local args=() label
+  for label in "$@"; do [[ -n ${cmd[$label]:-} ]] && args+=(--peer "$label" "${cmd[$label]}"); done
+  python3 "$here/timer.py" --runs "$runs" --results "$results" --rounds "$rounds" "${args[@]}"
+}
+echo "timing (median of $runs interleaved rounds; jq and python $slow_runs runs):"
+interleave cat simdjson sesrules-j1 sesrules-j2 sesrules-one-rule sesrules-1000-rules
+interleave libdeflate-gunzip sesrules-gz
+for peer in gzip-dc jq python; do
   n=$runs; [[ $peer == jq || $peer == python ]] && n=$slow_runs
   python3 "$here/timer.py" --runs "$n" --label "$peer" --results "$results" -- "${cmd[$peer]}"
 done
@@ -138,17 +152,9 @@ if ((skip_sesrules == 0)); then
   echo '{"Records":[]}' >"$empty"
   python3 "$here/timer.py" --runs 20 --label sesrules-startup --results "$results" -- \
     "'$sesrules' eval --format jsonl --quiet '$empty'"
-  if "$sesrules" eval --help 2>&1 | grep -q -- '--rules'; then  # P4 needs user rule files
-    python3 "$here/gen_rules.py" --one >"$bench_dir/one.rules"
-    python3 "$here/gen_rules.py" --count 1000 --seed "$seed" >"$bench_dir/generated.rules"
-    python3 "$here/timer.py" --runs "$runs" --label sesrules-one-rule --results "$results" -- \
-      "'$sesrules' eval --format jsonl --quiet -j 1 --rules '$bench_dir/one.rules' '$json'"
-    python3 "$here/timer.py" --runs "$runs" --label sesrules-1000-rules --results "$results" -- \
-      "'$sesrules' eval --format jsonl --quiet -j 1 --rules '$bench_dir/generated.rules' '$json'"
-  fi
 fi
 
 echo
-python3 "$here/report.py" --results "$results" --rss "$rss" --json-bytes "$json_bytes" \
+python3 "$here/report.py" --results "$results" --rounds "$rounds" --rss "$rss" --json-bytes "$json_bytes" \
   --gz-bytes "$gz_bytes" --title "$size, seed $seed, $(nproc) cores, $(date -u +%Y-%m-%d)" |
   tee "$bench_dir/report-$size.md"

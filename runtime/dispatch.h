@@ -30,6 +30,9 @@ class DispatchIndex {
   // Targets sorted by (rule, step), without duplicates.
   std::span<const DispatchTarget> candidates(std::string_view event_source, std::string_view event_name) const;
   bool empty() const { return wildcard_.second == 0 && entries_ == 0; }
+  // Every stored target: candidates() returns pieces of this, so a caller may keep
+  // a table parallel to it (index: a candidate's address minus all_targets().data()).
+  std::span<const DispatchTarget> all_targets() const { return targets_; }
 
  private:
   using Key = std::pair<std::string_view, std::string_view>;

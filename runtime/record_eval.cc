@@ -38,6 +38,14 @@ RecordEvaluator::RecordEvaluator(std::shared_ptr<const LoadedProgram> program,
   single_hit_.assign(rules, 0);
   profile_.assign(rules, RuleProfile{});
   for (const Rule& rule : program_->program().rules) predicate_fn_.push_back(rule.predicate_fn);
+  for (const DispatchTarget& target : dispatch_->all_targets()) {
+    DirectTest& direct = direct_tests_.emplace_back();
+    const std::uint32_t fn = target.step == kWholeRule ? predicate_fn_[target.rule] : kNoFunction;
+    if (fn == kNoFunction || fn >= program_->function_count()) continue;
+    const FunctionHeader& header = program_->function(fn);
+    if (header.field_tests != 1) continue;
+    direct = DirectTest{program_->field_tests(header)[0], true};
+  }
   if (options_.coverage) {
     coverage_.assign(program_->program().code.size(), 0);
     vm_.set_coverage(&coverage_);
@@ -86,9 +94,13 @@ void RecordEvaluator::evaluate(const RecordView& record, const std::string& file
   // Most targets are Single rule predicates in a plain run: those skip the option
   // checks and run_target's call (about a third of the per-target cost, callgrind).
   const bool plain = options_.rule_enabled.empty() && !options_.profile;
-  for (const DispatchTarget& target : targets) {
+  const DirectTest* direct = direct_tests_.data() + (targets.data() - dispatch_->all_targets().data());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const DispatchTarget& target = targets[i];
     bool held;
-    if (plain && target.step == kWholeRule) [[likely]] {
+    if (plain && direct[i].direct) [[likely]] {
+      held = vm_.test_holds(direct[i].test, record);
+    } else if (plain && target.step == kWholeRule) {
       const std::uint32_t fn = predicate_fn_[target.rule];
       held = fn != kNoFunction && vm_.holds(fn, record, arena_);
     } else {

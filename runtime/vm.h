@@ -40,6 +40,9 @@ class Vm {
   // a rule predicate is mostly one such test, and the call cost as much as the test.
   [[gnu::always_inline]] inline bool holds(std::uint32_t fn, const RecordView& record, Arena& arena,
                                           const CaptureFrame* captures = nullptr);
+  // One of those field tests (LoadedProgram::field_tests' encoding) on its own:
+  // what holds() does for a function with exactly that one test.
+  [[gnu::always_inline]] inline bool test_holds(const Instr& test, const RecordView& record);
 
   std::uint64_t budget_exhausted() const { return budget_exhausted_; }
   const LoadedProgram& program() const { return *program_; }
@@ -103,17 +106,19 @@ inline Value Vm::field_test(const Instr& in) const {
   }
 }
 
+bool Vm::test_holds(const Instr& test, const RecordView& record) {
+  record_ = &record;
+  // Op::Not stands for `LoadField B; Not` (LoadedProgram's encoding).
+  return test.op == Op::Not ? !record.field(test.b).holds() : field_test(test).holds();
+}
+
 bool Vm::holds(std::uint32_t fn, const RecordView& record, Arena& arena, const CaptureFrame* captures) {
   if (fn < function_count_) {
     const FunctionHeader& header = program_->function(fn);
     if (header.field_tests != 0) {
-      record_ = &record;
       const Instr* tests = program_->field_tests(header);
       for (std::uint32_t i = 0; i < header.field_tests; ++i) {
-        const Instr& test = tests[i];
-        // Op::Not stands for `LoadField B; Not` (LoadedProgram's encoding).
-        const bool held = test.op == Op::Not ? !record_->field(test.b).holds() : field_test(test).holds();
-        if (!held) return false;
+        if (!test_holds(tests[i], record)) return false;
       }
       return true;
     }

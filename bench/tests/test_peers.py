@@ -173,6 +173,36 @@ class Tools(unittest.TestCase):
                                  capture_output=True)
         self.assertNotEqual(failing.returncode, 0)
 
+    def test_interleaved_peers_give_paired_ratios(self):
+        results = os.path.join(self.temp.name, "results.tsv")
+        rounds = os.path.join(self.temp.name, "rounds.tsv")
+        order = os.path.join(self.temp.name, "order")
+        peers = []
+        for label in ("sesrules-j1", "sesrules-j2", "cat"):
+            peers += ["--peer", label, f"echo {label} >>'{order}'"]
+        run([sys.executable, os.path.join(kBench, "timer.py"), "--runs", "3", "--warmup", "0",
+             "--results", results, "--rounds", rounds] + peers)
+        with open(order) as handle:
+            ran = handle.read().split()
+        # Each round runs every peer once, starting one peer later than the round before.
+        self.assertEqual(ran, ["sesrules-j1", "sesrules-j2", "cat", "sesrules-j2", "cat", "sesrules-j1",
+                               "cat", "sesrules-j1", "sesrules-j2"])
+        with open(rounds) as handle:
+            self.assertEqual(len(handle.readlines()), 9)
+        # The paired ratio is the median of per-round ratios, not the ratio of the medians:
+        # here 0.5, 0.5 and 2.0 per round (median 0.5) against medians 1.0 / 1.0.
+        with open(results, "w") as handle:
+            handle.write("sesrules-j1\t1.0\t0\t0\t3\nsesrules-j2\t1.0\t0\t0\t3\n")
+        with open(rounds, "w") as handle:
+            for index, (j1, j2) in enumerate(((2.0, 1.0), (1.0, 0.5), (0.5, 1.0))):
+                handle.write(f"{index}\tsesrules-j1\t{j1}\n{index}\tsesrules-j2\t{j2}\n")
+        report = run([sys.executable, os.path.join(kBench, "report.py"), "--results", results,
+                      "--rounds", rounds, "--json-bytes", "1000000", "--gz-bytes", "100000"])
+        self.assertIn("| P6 | sesrules -j 2 / -j 1 (paired) | 0.50 | <= 0.6 | met |", report)
+        unpaired = run([sys.executable, os.path.join(kBench, "report.py"), "--results", results,
+                        "--json-bytes", "1000000", "--gz-bytes", "100000"])
+        self.assertIn("| P6 | sesrules -j 2 / -j 1 (medians) | 1.00 | <= 0.6 | **missed** |", unpaired)
+
 
 if __name__ == "__main__":
     unittest.main()
