@@ -126,6 +126,64 @@ def eval_is_deterministic_across_threads():
     check(outs[0] == outs[1] == outs[2], "-j 1/2/4 outputs differ")
 
 
+DIRECT_RULES = """package e2e.direct
+
+alert assume_role_in_region {
+  meta {
+    title: "AssumeRole in a listed region"
+    severity: low
+    description: "e2e: one field test per rule"
+  }
+  when {
+    input.eventSource == "sts.amazonaws.com"
+    input.eventName == "AssumeRole"
+    input.awsRegion in {"us-east-1", "us-east-2", "eu-west-1"}
+  }
+}
+
+alert assume_role_without_error {
+  meta {
+    title: "AssumeRole without an error"
+    severity: low
+    description: "e2e: one field test per rule"
+  }
+  when {
+    input.eventSource == "sts.amazonaws.com"
+    input.eventName == "AssumeRole"
+    not input.errorCode
+  }
+}
+
+alert get_object_by_agent {
+  meta {
+    title: "GetObject from an SDK"
+    severity: info
+    description: "e2e: one field test per rule"
+  }
+  when {
+    input.eventSource == "s3.amazonaws.com"
+    input.eventName == "GetObject"
+    contains(input.userAgent, "aws")
+  }
+}
+"""
+
+
+@case
+def eval_profile_takes_the_general_path_with_the_same_alerts():
+    # A predicate of one field test runs straight from the dispatch target's copy of it;
+    # --profile sends every target through Vm::holds instead. Both must alert alike.
+    rules = write("direct/direct.rules", DIRECT_RULES)
+    base = ["eval", "-f", "jsonl", "-q", "--no-builtin", "--rules", rules, EXAMPLES]
+    code, plain, err = run(*base)
+    check(code == 0, "exit %d: %s" % (code, err[-2000:]))
+    fired = {json.loads(line)["rule"] for line in plain.splitlines()}
+    check(fired == {"e2e.direct.assume_role_in_region", "e2e.direct.assume_role_without_error",
+                    "e2e.direct.get_object_by_agent"}, "fired: %s" % sorted(fired))
+    code, profiled, err = run(*(base[:1] + ["--profile"] + base[1:]))
+    check(code == 0 and profiled == plain, "--profile changed the alerts")
+
+
 @case
 def eval_text_summary_and_golden():
     events = fixture_events("abuse_enumeration/positive/full-flow-any-order.json")
