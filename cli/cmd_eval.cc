@@ -15,6 +15,22 @@ namespace sesrules::cli {
 
 namespace {
 
+// Alerts are written while the run goes on (runtime/alert_queue.h): a progress
+// line on the terminal is cleared first, so that an alert never shares its line.
+class ProgressClearingSink final : public runtime::AlertSink {
+ public:
+  ProgressClearingSink(runtime::AlertSink& inner, RunReporter& reporter) : inner_(inner), reporter_(reporter) {}
+  runtime::Status emit(const runtime::Alert& alert) override {
+    reporter_.clear_progress();
+    return inner_.emit(alert);
+  }
+  runtime::Status finish(const runtime::RunSummary& summary) override { return inner_.finish(summary); }
+
+ private:
+  runtime::AlertSink& inner_;
+  RunReporter& reporter_;
+};
+
 struct EvalArgs {
   std::vector<std::string> paths;
   std::vector<std::string> rules;
@@ -91,7 +107,8 @@ int run_eval(const EvalArgs& args) {
   runtime::EvalCallbacks callbacks;
   callbacks.on_issue = [&](const runtime::ReadIssue& issue) { reporter.read_issue(issue); };
   callbacks.on_progress = [&](const runtime::Progress& progress) { reporter.progress(progress); };
-  auto result = runtime::evaluate(program, inputs, options, *sink, callbacks);
+  ProgressClearingSink alerts(*sink, reporter);
+  auto result = runtime::evaluate(program, inputs, options, alerts, callbacks);
   int close_failed = (out_file != stdout && std::fclose(out_file) != 0);
   if (!result.ok()) {
     reporter.clear_progress();

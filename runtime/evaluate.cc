@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
 
+#include "runtime/alert_queue.h"
 #include "runtime/record_eval.h"
 #include "runtime/sequence_pipeline.h"
 
@@ -23,53 +25,101 @@ struct FileResult {
   std::map<std::string, std::uint64_t> counters;
 };
 
-// The single-threaded half: dedup, reorder, sequence engine, alert collection.
+// The single-threaded half: dedup, reorder, sequence engine, and alerts written
+// in alert_less order as soon as nothing found later can come before them.
 class Merger {
  public:
   Merger(std::shared_ptr<const LoadedProgram> program, const EvalOptions& options, RunSummary& summary,
-         const EvalCallbacks& callbacks)
+         const EvalCallbacks& callbacks, AlertSink& sink)
       : program_(program),
         options_(options),
         summary_(summary),
         callbacks_(callbacks),
-        pipeline_(program, options.max_lateness_ms, options.limits, options.coverage) {}
+        sink_(sink),
+        pipeline_(program, options.max_lateness_ms, options.limits, options.coverage),
+        emit_([this](Alert& alert) { emit(alert); }) {
+    const std::vector<Rule>& rules = program->program().rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const bool enabled = options.rule_enabled.empty() || options.rule_enabled[i];
+      has_sequences_ |= enabled && rules[i].kind != RuleKind::Single;
+    }
+  }
 
   void consume(FileResult& result) {
     for (MatchedRecord& record : result.records) consume_record(record);
     pipeline_.advance();
-    pipeline_.take_alerts(alerts_);
+    take_sequence_alerts();
+    queue_.release_before(frontier(), emit_);
   }
 
-  std::vector<Alert> finish() {
+  // The run's first failed write, if any (nothing is written after it).
+  Status finish() {
     pipeline_.finish(std::nullopt);
-    pipeline_.take_alerts(alerts_);
+    take_sequence_alerts();
+    queue_.release_all(emit_);
     summary_.counters["events_late"] += pipeline_.reorder().late();
     summary_.counters["events_duplicate"] += pipeline_.dedup().duplicates();
+    summary_.counters["alerts_out_of_order"] += queue_.out_of_order();
     summary_.peak_reorder_buffer = pipeline_.reorder().peak_size();
     collect_sequence_stats();
-    std::sort(alerts_.begin(), alerts_.end(), [](const Alert& a, const Alert& b) { return alert_less(a, b); });
-    suppress_singles();
-    for (Alert& alert : alerts_) {
-      const Rule& rule = program_->program().rules[alert.rule];
-      // A Single rule's alert already has its id from alert_from_event, over the same
-      // name, version, key and event; sequence evidence may have been reordered since.
-      const bool id_current = rule.kind == RuleKind::Single && !alert.alert_id.empty();
-      if (options_.with_alert_ids && !id_current) alert.alert_id = compute_alert_id(alert, rule.version);
-      ++summary_.alerts_per_rule[alert.rule_name];
-    }
-    summary_.alerts = alerts_.size();
     const auto& hits = pipeline_.relations().coverage();
     if (summary_.coverage.size() < hits.size()) summary_.coverage.resize(hits.size(), 0);
     for (std::size_t i = 0; i < hits.size(); ++i) summary_.coverage[i] += hits[i];
-    return std::move(alerts_);
+    return status_;
   }
 
  private:
   void consume_record(MatchedRecord& record) {
     if (callbacks_.on_sequence_record && !record.sequence_items.empty()) report_sequence_record(record);
     if (!pipeline_.admit(record)) return;
-    for (Alert& alert : record.singles) alerts_.push_back(std::move(alert));
+    if (record.has_time) newest_ms_ = std::max(newest_ms_, record.time_ms);
+    for (Alert& alert : record.singles) queue_.push(std::move(alert));
     pipeline_.push(record);
+  }
+
+  void take_sequence_alerts() {
+    pipeline_.take_alerts(sequence_alerts_);
+    for (Alert& alert : sequence_alerts_) queue_.push(std::move(alert));
+    sequence_alerts_.clear();
+  }
+
+  // Every alert found from now on is at or after this time, unless its record is
+  // later than the lateness horizon (AlertQueue counts those): a single-event
+  // alert has its record's time, and one not that late is within max_lateness of
+  // the newest matched record; a sequence alert is never before the reorder
+  // watermark, which only sequence events move (so with sequence rules loaded,
+  // alerts wait for it).
+  std::int64_t frontier() const {
+    constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+    std::int64_t frontier = newest_ms_ == kNone ? kNone : newest_ms_ - options_.max_lateness_ms;
+    if (has_sequences_) frontier = std::min(frontier, pipeline_.reorder().watermark());
+    return frontier;
+  }
+
+  // In alert_less order: single-event suppression, the alert id, the counts, the sink.
+  void emit(Alert& alert) {
+    const Rule& rule = program_->program().rules[alert.rule];
+    if (suppressed(rule, alert)) return;
+    // A Single rule's alert already has its id from alert_from_event, over the same
+    // name, version, key and event; sequence evidence may have been reordered since.
+    const bool id_current = rule.kind == RuleKind::Single && !alert.alert_id.empty();
+    if (options_.with_alert_ids && !id_current) alert.alert_id = compute_alert_id(alert, rule.version);
+    ++summary_.alerts_per_rule[alert.rule_name];
+    ++summary_.alerts;
+    if (status_.ok()) status_ = sink_.emit(alert);
+  }
+
+  // Single-event rules with `by` + `suppress`: one alert per key and period.
+  bool suppressed(const Rule& rule, const Alert& alert) {
+    if (rule.kind != RuleKind::Single || rule.suppress_ms <= 0 || alert.key.empty()) return false;
+    auto [it, inserted] = last_single_.try_emplace({alert.rule, alert.key}, alert.time_ms);
+    if (inserted) return false;
+    if (alert.time_ms < it->second + rule.suppress_ms) {
+      ++summary_.counters["alerts_suppressed"];
+      return true;
+    }
+    it->second = alert.time_ms;
+    return false;
   }
 
   // Before dedup: a consumer of these records runs the same dedup itself.
@@ -77,28 +127,6 @@ class Merger {
     const EventRecord& event = *record.sequence_items.front().event;
     callbacks_.on_sequence_record(
         SequenceRecordInfo{record.raw_json, record.event_id, record.time_ms, event.recipient_account, event.aws_region});
-  }
-
-  // Single-event rules with `by` + `suppress`: one alert per key and period.
-  void suppress_singles() {
-    std::map<std::pair<std::uint32_t, std::vector<std::string>>, std::int64_t> last;
-    std::vector<Alert> kept;
-    kept.reserve(alerts_.size());
-    for (Alert& alert : alerts_) {
-      const Rule& rule = program_->program().rules[alert.rule];
-      if (rule.kind == RuleKind::Single && rule.suppress_ms > 0 && !alert.key.empty()) {
-        auto [it, inserted] = last.try_emplace({alert.rule, alert.key}, alert.time_ms);
-        if (!inserted) {
-          if (alert.time_ms < it->second + rule.suppress_ms) {
-            ++summary_.counters["alerts_suppressed"];
-            continue;
-          }
-          it->second = alert.time_ms;
-        }
-      }
-      kept.push_back(std::move(alert));
-    }
-    alerts_ = std::move(kept);
   }
 
   void collect_sequence_stats() {
@@ -117,8 +145,15 @@ class Merger {
   const EvalOptions& options_;
   RunSummary& summary_;
   const EvalCallbacks& callbacks_;
+  AlertSink& sink_;
   SequencePipeline pipeline_;
-  std::vector<Alert> alerts_;
+  AlertQueue queue_;
+  const AlertQueue::Emit emit_;
+  std::vector<Alert> sequence_alerts_;
+  std::map<std::pair<std::uint32_t, std::vector<std::string>>, std::int64_t> last_single_;
+  std::int64_t newest_ms_ = std::numeric_limits<std::int64_t>::min();
+  bool has_sequences_ = false;
+  Status status_;
 };
 
 bool in_time_filter(const RecordView& record, const EvalOptions& options) {
@@ -287,7 +322,7 @@ Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, cons
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>(program, dispatch, options, keep_raw_json));
 
-  Merger merger(program, options, summary, callbacks);
+  Merger merger(program, options, summary, callbacks, sink);
   Progress progress;
   progress.files_total = inputs.files.size();
   for (const InputFile& file : inputs.files) progress.bytes_total += file.size;
@@ -306,12 +341,9 @@ Expected<RunSummary> evaluate(std::shared_ptr<const LoadedProgram> program, cons
     ++summary.counters[issue.reason];
     ++summary.input_errors;
   }
-  std::vector<Alert> alerts = merger.finish();
+  Status written = merger.finish();
+  if (!written.ok()) return written;
   add_profiles(summary, program->program(), workers, options.profile);
-  for (const Alert& alert : alerts) {
-    Status status = sink.emit(alert);
-    if (!status.ok()) return status;
-  }
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   Status status = sink.finish(summary);
   if (!status.ok()) return status;

@@ -4,11 +4,13 @@
 //
 // Determinism: files are numbered in the order collect_inputs() gives; worker
 // threads evaluate files in any order, but the merge consumes their results
-// strictly by file number, and alerts are emitted sorted by alert_less(). The
-// output is therefore byte-identical at any thread count.
+// strictly by file number, and alerts are emitted in alert_less() order as the
+// merge goes (alert_queue.h; only alerts of records later than the lateness
+// horizon come out of order, counted as alerts_out_of_order). The output is
+// therefore byte-identical at any thread count.
 // Memory: at most max(16, 4 * threads) batches (up to 64 files or 4 MiB each) of file
 // results are buffered; only records that matched something are kept past their
-// callback. Tested end to end by tests/e2e (byte-identical output at -j 1/2, damaged input),
+// callback, and alerts only until nothing found later can precede them. Tested end to end by tests/e2e (byte-identical output at -j 1/2, damaged input),
 // tests/unit/stream (partitioned = eval) and evaluate_batches_test.cc (batching).
 #pragma once
 

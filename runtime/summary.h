@@ -29,8 +29,8 @@ struct RunSummary {
   // reason -> count, e.g. records_skipped_malformed_json, files_skipped_gzip_truncated,
   // events_late (later than --max-lateness: dropped by sequence rules; single-event rules still ran),
   // events_duplicate (eventID already seen), events_without_time (sequence rules cannot place them),
-  // events_without_key, sequence_keys_evicted, alerts_suppressed, absence_pending_at_end,
-  // records_outside_time_filter, vm_budget_exhausted.
+  // events_without_key, sequence_keys_evicted, alerts_suppressed, alerts_out_of_order,
+  // absence_pending_at_end, records_outside_time_filter, vm_budget_exhausted.
   std::map<std::string, std::uint64_t> counters;
   std::map<std::string, std::uint64_t> alerts_per_rule;
   std::map<std::string, RuleProfile> profile;  // rule name -> profile (with --profile)

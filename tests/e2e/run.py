@@ -9,6 +9,7 @@ Prints one line per case and a final "N passed, N failed" line; exit 1 on failur
 """
 import gzip
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -182,6 +183,45 @@ def eval_profile_takes_the_general_path_with_the_same_alerts():
                     "e2e.direct.get_object_by_agent"}, "fired: %s" % sorted(fired))
     code, profiled, err = run(*(base[:1] + ["--profile"] + base[1:]))
     check(code == 0 and profiled == plain, "--profile changed the alerts")
+
+
+def quota_call(event_id, time):
+    return json.dumps({"eventVersion": "1.08", "eventTime": time, "eventSource": "ses.amazonaws.com",
+                       "eventName": "GetSendQuota", "awsRegion": "us-east-1", "eventID": event_id,
+                       "userIdentity": {"type": "IAMUser", "accessKeyId": "AKIAEXAMPLEEXAMPLE01"}}) + "\n"
+
+
+@case
+def eval_writes_alerts_as_it_goes_and_counts_late_ones():
+    # Alerts leave the queue once the newest eventTime minus the lateness has passed
+    # them; a record later than that is written with the next batch, out of order.
+    rules = write("stream/quota.rules", """package e2e.stream
+
+alert quota_call {
+  meta {
+    title: "GetSendQuota"
+    severity: info
+    description: "e2e: every GetSendQuota call"
+  }
+  when {
+    input.eventSource == "ses.amazonaws.com"
+    input.eventName == "GetSendQuota"
+  }
+}
+""")
+    write("stream/logs/a.json", quota_call("a1", "2024-05-14T10:00:00Z") + quota_call("a2", "2024-05-14T10:30:00Z"))
+    write("stream/logs/b.json", quota_call("b1", "2024-05-14T09:00:00Z"))
+    args = ["eval", "-f", "jsonl", "-j", "1", "--no-builtin", "--rules", rules, os.path.join(TMP, "stream", "logs")]
+    code, out, err = run(*args)
+    check(code == 0, "exit %d: %s" % (code, err[-2000:]))
+    ids = [json.loads(line)["events"][0]["eventID"] for line in out.splitlines()]
+    check(ids == ["a1", "b1", "a2"], "alert order: %s" % ids)
+    check(re.search(r"alerts_out_of_order\s+1\b", err), "no alerts_out_of_order count: %r" % err)
+    check(run(*(args[:3] + ["2"] + args[4:]))[1] == out, "-j 2 wrote another order")
+    # With --max-lateness beyond the gap nothing is late, and the order is plain time order.
+    code, out, err = run(*(args + ["--max-lateness", "2h"]))
+    ids = [json.loads(line)["events"][0]["eventID"] for line in out.splitlines()]
+    check(ids == ["b1", "a1", "a2"] and "alerts_out_of_order" not in err, "order: %s" % ids)
 
 
 @case
