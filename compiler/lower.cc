@@ -4,6 +4,9 @@
 // Tested by lower_test.cc, differential_test.cc and the disasm goldens.
 #include "compiler/lower.h"
 
+#include <cmath>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "compiler/lower_context.h"
@@ -29,9 +32,37 @@ ProgramBuilder::ProgramBuilder(const std::vector<Module>& modules, const std::ve
   }
 }
 
+namespace {
+
+// Table keys are built by appending fixed-size binary fields and length-prefixed
+// strings: unambiguous like the formatted keys they replace, without the cost of
+// formatting (lowering asks for a constant or slot at nearly every instruction).
+template <typename T>
+void append_bytes(std::string& key, const T& value) {
+  key.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void append_counted(std::string& key, const std::string& text) {
+  append_bytes(key, text.size());
+  key += text;
+}
+
+// NaNs are one constant per sign, as when the key held the formatted number.
+double canonical_number(double number) {
+  return std::isnan(number) ? std::copysign(std::numeric_limits<double>::quiet_NaN(), number) : number;
+}
+
+}  // namespace
+
 std::uint32_t ProgramBuilder::constant(const ConstValue& v) {
-  std::string key = fmt::format("{}:{}:{}:{}:{}", static_cast<int>(v.kind), v.boolean, v.integer, v.number, v.text);
-  auto [it, added] = constant_ids_.emplace(key, static_cast<std::uint32_t>(program_.constants.size()));
+  std::string key;
+  key.reserve(sizeof(int) + sizeof(bool) + sizeof(std::int64_t) + sizeof(double) + v.text.size());
+  append_bytes(key, static_cast<int>(v.kind));
+  append_bytes(key, v.boolean);
+  append_bytes(key, v.integer);
+  append_bytes(key, canonical_number(v.number));
+  key += v.text;
+  auto [it, added] = constant_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.constants.size()));
   if (added) {
     program_.constants.push_back(runtime::Constant{v.kind, v.boolean, v.integer, v.number, v.text});
   }
@@ -39,10 +70,13 @@ std::uint32_t ProgramBuilder::constant(const ConstValue& v) {
 }
 
 std::uint32_t ProgramBuilder::true_constant() {
-  ConstValue v;
-  v.kind = Kind::Bool;
-  v.boolean = true;
-  return constant(v);
+  if (!true_id_) {
+    ConstValue v;
+    v.kind = Kind::Bool;
+    v.boolean = true;
+    true_id_ = constant(v);
+  }
+  return *true_id_;
 }
 
 std::uint32_t ProgramBuilder::string_constant(const std::string& text) {
@@ -54,23 +88,25 @@ std::uint32_t ProgramBuilder::string_constant(const std::string& text) {
 
 std::uint32_t ProgramBuilder::string_set(const std::vector<std::string>& set) {
   std::string key;
-  for (const std::string& s : set) key += fmt::format("{}:{}", s.size(), s);
-  auto [it, added] = set_ids_.emplace(key, static_cast<std::uint32_t>(program_.string_sets.size()));
+  for (const std::string& s : set) append_counted(key, s);
+  auto [it, added] = set_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.string_sets.size()));
   if (added) program_.string_sets.push_back(set);
   return it->second;
 }
 
 std::uint32_t ProgramBuilder::field_slot(const std::vector<std::string>& path) {
   std::string key;
-  for (const std::string& s : path) key += fmt::format("{}:{}", s.size(), s);
-  auto [it, added] = slot_ids_.emplace(key, static_cast<std::uint32_t>(program_.fields.size()));
+  for (const std::string& s : path) append_counted(key, s);
+  auto [it, added] = slot_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.fields.size()));
   if (added) program_.fields.push_back(path);
   return it->second;
 }
 
 std::uint32_t ProgramBuilder::pattern(std::vector<std::string>& table, const std::string& text) {
-  std::string key = fmt::format("{}:{}", static_cast<const void*>(&table), text);
-  auto [it, added] = pattern_ids_.emplace(key, static_cast<std::uint32_t>(table.size()));
+  std::string key;
+  append_bytes(key, &table);
+  key += text;
+  auto [it, added] = pattern_ids_.emplace(std::move(key), static_cast<std::uint32_t>(table.size()));
   if (added) table.push_back(text);
   return it->second;
 }
@@ -83,10 +119,17 @@ std::uint32_t ProgramBuilder::reserve_function(std::string name, std::uint16_t p
   return static_cast<std::uint32_t>(program_.functions.size() - 1);
 }
 
-runtime::SourcePos ProgramBuilder::position(Span span) const {
+runtime::SourcePos ProgramBuilder::position(Span span) {
   if (span.file >= files_.size()) return {span.file, 0, 0};
+  // Consecutive instructions often share a span (a condition and its jump, a
+  // predicate's constant and return); line_col searches and counts each time.
+  if (last_position_ && last_position_->first.file == span.file && last_position_->first.begin == span.begin) {
+    return last_position_->second;
+  }
   LineCol lc = files_[span.file].line_col(span.begin);
-  return {span.file, lc.line, lc.column};
+  runtime::SourcePos pos{span.file, lc.line, lc.column};
+  last_position_.emplace(span, pos);
+  return pos;
 }
 
 // Definitions are alternatives tried in order; a definition holds when its body
@@ -184,7 +227,7 @@ runtime::Severity parse_severity(const std::string& text) {
   return runtime::Severity::Medium;
 }
 
-void lower_meta(const ProgramBuilder& builder, const DetectionDecl& d, runtime::Rule& rule) {
+void lower_meta(ProgramBuilder& builder, const DetectionDecl& d, runtime::Rule& rule) {
   for (const MetaEntry& m : d.meta) {
     if (!m.value) continue;
     if (m.key == "title") rule.title = m.value->text;
@@ -232,12 +275,13 @@ std::uint32_t lower_dispatched(ProgramBuilder& builder, const Module& module, co
                                std::string name, const SequenceScope* sequence, Span span,
                                runtime::DispatchTarget target, std::vector<DispatchRequest>& requests) {
   EventConstraint constraint = dispatch_constraint(builder, module, stmts);
-  std::vector<const Stmt*> checked = stmts;
+  std::vector<const Stmt*> checked;
   if (builder.options().optimize) {
     checked = without_dispatch_implied(stmts, constraint, ModuleFoldScope(builder.symbols(), module));
   }
   requests.push_back({target, std::move(constraint)});
-  return lower_predicate(builder, module, checked, std::move(name), sequence, span);
+  return lower_predicate(builder, module, builder.options().optimize ? checked : stmts, std::move(name), sequence,
+                         span);
 }
 
 }  // namespace detail

@@ -6,7 +6,7 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,14 +37,17 @@ class ProgramBuilder {
   std::uint32_t pattern(std::vector<std::string>& table, const std::string& text);
   std::uint32_t helper_function(const HelperSymbol& helper);  // compiled on first use
   std::uint32_t reserve_function(std::string name, std::uint16_t params);
-  runtime::SourcePos position(Span span) const;
+  runtime::SourcePos position(Span span);
 
  private:
   runtime::Program program_;
   SymbolTable symbols_;
   const std::vector<SourceFile>& files_;
   LowerOptions options_;
-  std::map<std::string, std::uint32_t> constant_ids_, set_ids_, slot_ids_, pattern_ids_, helper_ids_;
+  // Only looked up, never iterated: the tables keep insertion order.
+  std::unordered_map<std::string, std::uint32_t> constant_ids_, set_ids_, slot_ids_, pattern_ids_, helper_ids_;
+  std::optional<std::uint32_t> true_id_;  // asked for by every predicate
+  std::optional<std::pair<Span, runtime::SourcePos>> last_position_;
 };
 
 // Step names visible in a sequence function (`list.sourceIPAddress`) and the
