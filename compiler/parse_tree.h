@@ -11,10 +11,10 @@
 // lookup instead of trying each keyword in turn. Tested by parse_test.cc.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <memory_resource>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
@@ -77,10 +77,42 @@ class Node {
   const char* end_;
 };
 
+// Bump allocation for the tree: nodes and child arrays, all pointer-aligned.
+// (std::pmr::monotonic_buffer_resource did the same, but its general alignment
+// handling cost as much as the rest of making a node.)
+class NodeArena {
+ public:
+  NodeArena() { blocks_.push_back(std::make_unique<std::byte[]>(kBlock)); release(); }
+  void* allocate(std::size_t bytes) {
+    if (bytes > static_cast<std::size_t>(end_ - next_)) grow(bytes);
+    void* memory = next_;
+    next_ += bytes;
+    return memory;
+  }
+  // Frees everything; the first block stays for the next item's tree, which normally fits.
+  void release() {
+    blocks_.resize(1);
+    next_ = blocks_.front().get();
+    end_ = next_ + kBlock;
+  }
+
+ private:
+  void grow(std::size_t bytes) {
+    std::size_t size = std::max(bytes, kBlock);
+    blocks_.push_back(std::make_unique<std::byte[]>(size));
+    next_ = blocks_.back().get();
+    end_ = next_ + size;
+  }
+  static constexpr std::size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* next_ = nullptr;
+  std::byte* end_ = nullptr;
+};
+
 // Per-parse builder state. Nodes live in `arena_` until clear().
 class TreeState {
  public:
-  TreeState() : initial_(new std::byte[kInitialArena]), arena_(initial_.get(), kInitialArena) { frames_.resize(256); }
+  TreeState() { frames_.resize(256); }
 
   // The selected nodes completed so far whose parent is still open.
   std::vector<Node*> pending;
@@ -110,17 +142,19 @@ class TreeState {
   }
 
  private:
+  static_assert(alignof(Node) <= alignof(Node*) && sizeof(Node) % alignof(Node*) == 0,
+                "nodes and child arrays share the arena's pointer alignment");
+
   // A node whose children are pending[mark..], which it takes.
   Node* make(const void* type, const char* begin, const char* end, std::uint32_t mark) {
     std::size_t count = pending.size() - mark;
     Node** children = nullptr;
     if (count > 0) {
-      children = static_cast<Node**>(arena_.allocate(count * sizeof(Node*), alignof(Node*)));
-      for (std::size_t i = 0; i < count; ++i) children[i] = pending[mark + i];
+      children = static_cast<Node**>(arena_.allocate(count * sizeof(Node*)));
+      std::copy(pending.begin() + mark, pending.end(), children);
       pending.resize(mark);
     }
-    void* memory = arena_.allocate(sizeof(Node), alignof(Node));
-    return new (memory) Node(type, begin, end, Children(children, count));
+    return new (arena_.allocate(sizeof(Node))) Node(type, begin, end, Children(children, count));
   }
 
   struct Frame {
@@ -129,11 +163,7 @@ class TreeState {
   };
   std::vector<Frame> frames_;
   std::size_t depth_ = 0;
-  // One item's tree normally fits, so release() after each item returns to
-  // this buffer instead of freeing and reallocating growing blocks.
-  static constexpr std::size_t kInitialArena = 64 * 1024;
-  std::unique_ptr<std::byte[]> initial_;
-  std::pmr::monotonic_buffer_resource arena_;
+  NodeArena arena_;
 };
 
 static_assert(std::is_trivially_destructible_v<Node>, "arena nodes are never destroyed");
