@@ -14,7 +14,12 @@ namespace sesrules::compiler::detail {
 using runtime::Kind;
 
 FunctionBuilder::FunctionBuilder(ProgramBuilder& builder, const Module& module, const SequenceScope* sequence)
-    : builder_(builder), module_(&module), sequence_(sequence) {}
+    : builder_(builder), module_(&module), sequence_(sequence) {
+  // Most functions are a rule's few conditions: one allocation instead of a
+  // growing series (there are thousands of functions in a large rule set).
+  code_.reserve(16);
+  pos_.reserve(16);
+}
 
 std::uint32_t FunctionBuilder::declare_local(const std::string& name) {
   std::uint32_t slot = locals_++;
