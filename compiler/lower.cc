@@ -22,7 +22,7 @@ ProgramBuilder::ProgramBuilder(const std::vector<Module>& modules, const std::ve
     : symbols_(modules), files_(files), options_(options) {
   for (const SourceFile& f : files) program_.source_files.push_back(f.path());
   for (std::string_view dotted : runtime::kStdSlotPaths) {
-    std::vector<std::string> path;
+    std::vector<std::string_view> path;
     std::size_t start = 0;
     for (std::size_t dot; (dot = dotted.find('.', start)) != std::string_view::npos; start = dot + 1) {
       path.emplace_back(dotted.substr(start, dot - start));
@@ -42,7 +42,7 @@ void append_bytes(std::string& key, const T& value) {
   key.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
-void append_counted(std::string& key, const std::string& text) {
+void append_counted(std::string& key, std::string_view text) {
   append_bytes(key, text.size());
   key += text;
 }
@@ -94,11 +94,11 @@ std::uint32_t ProgramBuilder::string_set(const std::vector<std::string>& set) {
   return it->second;
 }
 
-std::uint32_t ProgramBuilder::field_slot(const std::vector<std::string>& path) {
+std::uint32_t ProgramBuilder::field_slot(std::span<const std::string_view> path) {
   std::string key;
-  for (const std::string& s : path) append_counted(key, s);
+  for (std::string_view s : path) append_counted(key, s);
   auto [it, added] = slot_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.fields.size()));
-  if (added) program_.fields.push_back(path);
+  if (added) program_.fields.emplace_back(path.begin(), path.end());
   return it->second;
 }
 

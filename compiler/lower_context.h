@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/lower.h"
@@ -33,7 +35,7 @@ class ProgramBuilder {
   std::uint32_t string_constant(const std::string& text);
   std::uint32_t true_constant();
   std::uint32_t string_set(const std::vector<std::string>& sorted_unique);
-  std::uint32_t field_slot(const std::vector<std::string>& path);
+  std::uint32_t field_slot(std::span<const std::string_view> path);
   std::uint32_t pattern(std::vector<std::string>& table, const std::string& text);
   std::uint32_t helper_function(const HelperSymbol& helper);  // compiled on first use
   std::uint32_t reserve_function(std::string name, std::uint16_t params);

@@ -151,7 +151,8 @@ bool FunctionBuilder::path(const Expr& e) {
   std::optional<std::uint32_t> step = root->kind == ExprKind::Name ? step_index(root->text) : std::nullopt;
   if (root->kind != ExprKind::Input && !step) return false;
   std::reverse(chain.begin(), chain.end());
-  std::vector<std::string> keys;
+  std::vector<std::string_view> keys;
+  keys.reserve(chain.size());
   std::size_t i = 0;
   while (i < chain.size() && chain[i]->kind == ExprKind::Member) keys.push_back(chain[i++]->text);
   Span span = i > 0 ? chain[i - 1]->span : root->span;
