@@ -31,7 +31,7 @@ std::string input_field(const Expr& e) {
 }
 
 struct Value {
-  std::string text;
+  std::string_view text;            // in the AST, which outlives the lints
   Span span;                        // the literal
 };
 
