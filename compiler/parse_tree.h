@@ -82,7 +82,8 @@ class Node {
 // handling cost as much as the rest of making a node.)
 class NodeArena {
  public:
-  NodeArena() { blocks_.push_back(std::make_unique<std::byte[]>(kBlock)); release(); }
+  // (for_overwrite: blocks are written before they are read, so not zeroed.)
+  NodeArena() { blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kBlock)); release(); }
   void* allocate(std::size_t bytes) {
     if (bytes > static_cast<std::size_t>(end_ - next_)) grow(bytes);
     void* memory = next_;
@@ -99,7 +100,7 @@ class NodeArena {
  private:
   void grow(std::size_t bytes) {
     std::size_t size = std::max(bytes, kBlock);
-    blocks_.push_back(std::make_unique<std::byte[]>(size));
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
     next_ = blocks_.back().get();
     end_ = next_ + size;
   }
