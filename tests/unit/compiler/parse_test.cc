@@ -56,6 +56,33 @@ TEST_CASE("fast keyword check agrees with grammar::reserved") {
   CHECK(reserved == 27);
 }
 
+template <typename Rule>
+using NameSelector = tao::pegtl::parse_tree::selector<Rule, tao::pegtl::parse_tree::store_content::on<grammar::name>>;
+
+// The tree builder matches grammar::name with one identifier scan; it must
+// accept exactly what the grammar's `!reserved identifier` accepts.
+TEST_CASE("fast name matching agrees with grammar::name") {
+  namespace pegtl = tao::pegtl;
+  const char* words[] = {"x", "_", "_a1", "eventName", "in", "input", "input2", "in_", "1abc", "9", "a-b",
+                         "True", "null", "nulls", "count", "at_least", "at_least_2", "-x", "\xc3\xa9t\xc3\xa9", ""};
+  for (std::string_view word : words) {
+    CAPTURE(word);
+    pegtl::memory_input plain(word.data(), word.size(), "");
+    bool grammar_says = pegtl::parse<pegtl::seq<grammar::name, pegtl::eof>>(plain);
+    pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*> in(word.data(),
+                                                                                          word.data() + word.size(), "");
+    grammar::SyntaxState syntax{word.data(), {}};
+    detail::TreeState tree;
+    const detail::Node* root = detail::parse_tree<pegtl::seq<grammar::name, pegtl::eof>, NameSelector>(in, syntax, tree);
+    CHECK((root != nullptr) == grammar_says);
+    if (root != nullptr) {
+      REQUIRE(root->children.size() == 1);
+      CHECK(root->children[0]->is_type<grammar::name>());
+      CHECK(root->children[0]->string_view() == word);
+    }
+  }
+}
+
 TEST_CASE("keywords are names only when followed by identifier characters") {
   Parsed ok = parse_text("package t\nalert x {\n  when { input.asx == in_1; not nulls in [truex] }\n}\n");
   CHECK(ok.diagnostics.items().empty());
