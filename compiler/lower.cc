@@ -54,19 +54,24 @@ double canonical_number(double number) {
 
 }  // namespace
 
+// `key_` is a reused buffer: a key that is already known costs no allocation.
+std::pair<std::uint32_t, bool> ProgramBuilder::intern(std::unordered_map<std::string, std::uint32_t>& ids,
+                                                      std::size_t next) {
+  if (auto it = ids.find(key_); it != ids.end()) return {it->second, false};
+  ids.emplace(key_, static_cast<std::uint32_t>(next));
+  return {static_cast<std::uint32_t>(next), true};
+}
+
 std::uint32_t ProgramBuilder::constant(const ConstValue& v) {
-  std::string key;
-  key.reserve(sizeof(int) + sizeof(bool) + sizeof(std::int64_t) + sizeof(double) + v.text.size());
-  append_bytes(key, static_cast<int>(v.kind));
-  append_bytes(key, v.boolean);
-  append_bytes(key, v.integer);
-  append_bytes(key, canonical_number(v.number));
-  key += v.text;
-  auto [it, added] = constant_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.constants.size()));
-  if (added) {
-    program_.constants.push_back(runtime::Constant{v.kind, v.boolean, v.integer, v.number, v.text});
-  }
-  return it->second;
+  key_.clear();
+  append_bytes(key_, static_cast<int>(v.kind));
+  append_bytes(key_, v.boolean);
+  append_bytes(key_, v.integer);
+  append_bytes(key_, canonical_number(v.number));
+  key_ += v.text;
+  auto [id, added] = intern(constant_ids_, program_.constants.size());
+  if (added) program_.constants.push_back(runtime::Constant{v.kind, v.boolean, v.integer, v.number, v.text});
+  return id;
 }
 
 std::uint32_t ProgramBuilder::true_constant() {
@@ -87,28 +92,28 @@ std::uint32_t ProgramBuilder::string_constant(const std::string& text) {
 }
 
 std::uint32_t ProgramBuilder::string_set(const std::vector<std::string>& set) {
-  std::string key;
-  for (const std::string& s : set) append_counted(key, s);
-  auto [it, added] = set_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.string_sets.size()));
+  key_.clear();
+  for (const std::string& s : set) append_counted(key_, s);
+  auto [id, added] = intern(set_ids_, program_.string_sets.size());
   if (added) program_.string_sets.push_back(set);
-  return it->second;
+  return id;
 }
 
 std::uint32_t ProgramBuilder::field_slot(std::span<const std::string_view> path) {
-  std::string key;
-  for (std::string_view s : path) append_counted(key, s);
-  auto [it, added] = slot_ids_.emplace(std::move(key), static_cast<std::uint32_t>(program_.fields.size()));
+  key_.clear();
+  for (std::string_view s : path) append_counted(key_, s);
+  auto [id, added] = intern(slot_ids_, program_.fields.size());
   if (added) program_.fields.emplace_back(path.begin(), path.end());
-  return it->second;
+  return id;
 }
 
 std::uint32_t ProgramBuilder::pattern(std::vector<std::string>& table, const std::string& text) {
-  std::string key;
-  append_bytes(key, &table);
-  key += text;
-  auto [it, added] = pattern_ids_.emplace(std::move(key), static_cast<std::uint32_t>(table.size()));
+  key_.clear();
+  append_bytes(key_, &table);
+  key_ += text;
+  auto [id, added] = intern(pattern_ids_, table.size());
   if (added) table.push_back(text);
-  return it->second;
+  return id;
 }
 
 std::uint32_t ProgramBuilder::reserve_function(std::string name, std::uint16_t params) {

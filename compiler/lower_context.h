@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "compiler/lower.h"
@@ -46,8 +47,12 @@ class ProgramBuilder {
   SymbolTable symbols_;
   const std::vector<SourceFile>& files_;
   LowerOptions options_;
+  // The id of the key in `key_`, and whether it was added now (with id `next`).
+  std::pair<std::uint32_t, bool> intern(std::unordered_map<std::string, std::uint32_t>& ids, std::size_t next);
+
   // Only looked up, never iterated: the tables keep insertion order.
   std::unordered_map<std::string, std::uint32_t> constant_ids_, set_ids_, slot_ids_, pattern_ids_, helper_ids_;
+  std::string key_;  // the table key being built (see intern)
   std::optional<std::uint32_t> true_id_;  // asked for by every predicate
   std::optional<std::pair<Span, runtime::SourcePos>> last_position_;
 };
