@@ -213,14 +213,20 @@ class Linter {
 
   // W103 within one body.
   void contradictions(const Body& body) {
-    std::map<std::string, const Expr*> equal_to;
+    // A body has a few such conditions: a list scanned, not a map built per body.
+    std::vector<std::pair<std::string, const Expr*>> equal_to;
     for (const Stmt& s : body) {
       if (s.kind != StmtKind::Expr || s.expr->kind != ExprKind::Compare || s.expr->op != CompareOp::Eq) continue;
       const Expr& lhs = *s.expr->children[0];
       const Expr& rhs = *s.expr->children[1];
       if (rhs.kind != ExprKind::String && rhs.kind != ExprKind::Int && rhs.kind != ExprKind::Bool) continue;
-      auto [it, inserted] = equal_to.emplace(dump_expr(lhs), &rhs);
-      if (!inserted && dump_expr(*it->second) != dump_expr(rhs)) {
+      std::string key = dump_expr(lhs);
+      auto it = std::find_if(equal_to.begin(), equal_to.end(), [&](const auto& entry) { return entry.first == key; });
+      if (it == equal_to.end()) {
+        equal_to.emplace_back(std::move(key), &rhs);
+        continue;
+      }
+      if (dump_expr(*it->second) != dump_expr(rhs)) {
         std::string field = input_field(lhs);
         std::string subject = field.empty() ? "the same value" : "`input." + field + "`";
         add(Diagnostic::make(DiagCode::W103, s.expr->span,
