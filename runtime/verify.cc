@@ -63,6 +63,8 @@ class Verifier {
   }
   const Program& p_;
   std::size_t max_captures_ = 0;
+  mutable std::vector<int> depth_;             // check_function's stack depth per offset
+  mutable std::vector<std::uint32_t> work_;    // check_function's offsets to visit
 };
 
 Status Verifier::check_operand(const Function& fn, const Instr& in, std::uint32_t pc) const {
@@ -114,8 +116,11 @@ Expected<std::uint32_t> Verifier::check_function(std::uint32_t index) const {
   if (fn.length == 0 || fn.entry > p_.code.size() || fn.length > p_.code.size() - fn.entry || fn.params > fn.locals) {
     return Status::error(fmt::format("function {} ({}): bad code range or locals", index, fn.name));
   }
-  std::vector<int> depth(fn.length, -1);
-  std::vector<std::uint32_t> work{0};
+  // Buffers reused across functions: a large program has thousands of small ones.
+  std::vector<int>& depth = depth_;
+  std::vector<std::uint32_t>& work = work_;
+  depth.assign(fn.length, -1);
+  work.assign(1, 0);
   depth[0] = 0;
   int max_depth = 0;
   while (!work.empty()) {
