@@ -224,6 +224,11 @@ struct make_control {
     template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
               template <typename...> class Control, typename Input, typename... States>
     static bool match(Input& in, States&&... states) {
+      if constexpr (!grammar::first_chars<Rule>.empty()) {
+        // Cannot match here: fail before the hooks (which would open and drop a
+        // mark, or push and pop an opener, for nothing). Most alternatives tried fail so.
+        if (in.empty() || grammar::first_chars<Rule>.find(*in.current()) == std::string_view::npos) return false;
+      }
       if constexpr (std::is_same_v<Rule, grammar::reserved>) {
         return match_reserved(in);
       } else if constexpr (std::is_same_v<Rule, grammar::name>) {
