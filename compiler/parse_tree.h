@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -178,6 +179,14 @@ bool is_reserved_word(std::string_view word);
 
 namespace tree {
 
+// grammar::first_chars as a table (a string search per rule attempt cost more than it saved).
+template <typename Rule>
+inline constexpr std::array<bool, 256> kFirstBytes = [] {
+  std::array<bool, 256> bytes{};
+  for (char c : grammar::first_chars<Rule>) bytes[static_cast<unsigned char>(c)] = true;
+  return bytes;
+}();
+
 namespace pegtl = tao::pegtl;
 namespace internal = pegtl::parse_tree::internal;
 
@@ -227,7 +236,7 @@ struct make_control {
       if constexpr (!grammar::first_chars<Rule>.empty()) {
         // Cannot match here: fail before the hooks (which would open and drop a
         // mark, or push and pop an opener, for nothing). Most alternatives tried fail so.
-        if (in.empty() || grammar::first_chars<Rule>.find(*in.current()) == std::string_view::npos) return false;
+        if (in.empty() || !kFirstBytes<Rule>[static_cast<unsigned char>(*in.current())]) return false;
       }
       if constexpr (std::is_same_v<Rule, grammar::reserved>) {
         return match_reserved(in);
