@@ -163,7 +163,8 @@ class Linter {
     Facts facts;
     FactCollector(resolution_).body(body, {}, facts, 0);
     if (facts.sources.empty() && facts.names.empty()) {
-      std::string what = step ? fmt::format("step `{}` of `{}`", step->name, d.name) : fmt::format("alert `{}`", d.name);
+      std::string what =
+          step ? fmt::format("step `{}` of `{}`", step->name, d.name) : fmt::format("alert `{}`", d.name);
       add(Diagnostic::make(DiagCode::W107, where, fmt::format("{} has no eventSource or eventName condition", what),
                            "runs on every record")
               .with_note("add `input.eventSource == \"...\"` so dispatch can skip unrelated records"));

@@ -55,7 +55,9 @@ class Verifier {
   std::string rule_what(std::size_t r) const { return fmt::format("rule {} ({})", r, p_.rules[r].name); }
   Status fn_ref(std::uint32_t fn, bool optional, std::size_t rule) const {
     if (fn == kNoFunction && optional) return {};
-    if (fn >= p_.functions.size()) return Status::error(fmt::format("{}: function {} out of range", rule_what(rule), fn));
+    if (fn >= p_.functions.size()) {
+      return Status::error(fmt::format("{}: function {} out of range", rule_what(rule), fn));
+    }
     if (p_.functions[fn].params != 0) {
       return Status::error(fmt::format("{}: function {} takes arguments", rule_what(rule), fn));
     }
@@ -172,7 +174,9 @@ Status Verifier::check_rules() const {
     if (Status s = fn_ref(rule.distinct_fn, true, r); !s.ok()) return s;
     for (const OutputField& o : rule.outputs) if (Status s = fn_ref(o.fn, false, r); !s.ok()) return s;
     for (const Capture& c : rule.captures) {
-      if (c.step >= rule.steps.size() || c.slot >= p_.fields.size()) return Status::error(rule_what(r) + ": bad capture");
+      if (c.step >= rule.steps.size() || c.slot >= p_.fields.size()) {
+        return Status::error(rule_what(r) + ": bad capture");
+      }
     }
   }
   return {};

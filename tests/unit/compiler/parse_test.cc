@@ -69,11 +69,12 @@ TEST_CASE("fast name matching agrees with grammar::name") {
     CAPTURE(word);
     pegtl::memory_input plain(word.data(), word.size(), "");
     bool grammar_says = pegtl::parse<pegtl::seq<grammar::name, pegtl::eof>>(plain);
-    pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*> in(word.data(),
-                                                                                          word.data() + word.size(), "");
+    using Input = pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*>;
+    Input in(word.data(), word.data() + word.size(), "");
     grammar::SyntaxState syntax{word.data(), {}};
     detail::TreeState tree;
-    const detail::Node* root = detail::parse_tree<pegtl::seq<grammar::name, pegtl::eof>, NameSelector>(in, syntax, tree);
+    const detail::Node* root =
+        detail::parse_tree<pegtl::seq<grammar::name, pegtl::eof>, NameSelector>(in, syntax, tree);
     CHECK((root != nullptr) == grammar_says);
     if (root != nullptr) {
       REQUIRE(root->children.size() == 1);
