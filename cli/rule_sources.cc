@@ -19,6 +19,19 @@ bool read_text_file(const std::string& path, std::string& out, std::string& erro
     error = std::strerror(errno);
     return false;
   }
+  // A regular file is read in one piece into its final buffer (a stringstream
+  // copied large rule sets through a growing buffer twice); anything without a
+  // size, such as a pipe, is streamed.
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  if (size >= 0) {
+    in.seekg(0, std::ios::beg);
+    out.resize(static_cast<std::size_t>(size));
+    in.read(out.data(), size);
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    return true;
+  }
+  in.clear();
   std::ostringstream buffer;
   buffer << in.rdbuf();
   out = buffer.str();

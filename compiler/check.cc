@@ -127,13 +127,14 @@ void ExprChecker::field_chain(const Expr& outer) {
   if (const Reference* ref = resolution_.reference(*root)) rooted = rooted || ref->kind == Reference::Kind::Step;
   if (!rooted) return;
   std::string path;
+  const FieldInfo* field = find_field(path);  // carried along: each link's field is looked up once
   for (auto it = links.rbegin(); it != links.rend(); ++it) {
     const Expr& link = **it;
-    const FieldInfo* field = find_field(path);
     if (field == nullptr || field->type == FieldType::FreeForm) return;
     if (link.kind == ExprKind::Index) {
       if (field->type != FieldType::Array) return;  // e.g. an object indexed by a variable key
       path += "[]";
+      field = find_field(path);
       continue;
     }
     std::string child = path.empty() ? link.text : path + "." + link.text;
@@ -150,7 +151,8 @@ void ExprChecker::field_chain(const Expr& outer) {
                                         "not an object"));
       return;
     }
-    if (find_field(child) == nullptr) {
+    const FieldInfo* child_field = find_field(child);
+    if (child_field == nullptr) {
       std::uint32_t key_begin = link.children[0]->span.end + 1;
       Span key{link.span.file, key_begin, link.span.end};
       Diagnostic d = Diagnostic::make(DiagCode::E204, key, fmt::format("unknown field `{}`", child),
@@ -161,7 +163,8 @@ void ExprChecker::field_chain(const Expr& outer) {
       diagnostics_.add(std::move(d));
       return;
     }
-    path = child;
+    path = std::move(child);
+    field = child_field;
   }
 }
 

@@ -72,11 +72,17 @@ class DetectionChecker {
   }
 
   void meta(const DetectionDecl& d) {
-    std::map<std::string, const MetaEntry*> seen;
+    // A meta block has a handful of entries: a scan, rather than a map built per detection.
+    auto first_with_key = [&](std::string_view key) -> const MetaEntry* {
+      for (const MetaEntry& e : d.meta) {
+        if (e.key == key) return &e;
+      }
+      return nullptr;
+    };
     for (const MetaEntry& m : d.meta) {
-      if (!seen.emplace(m.key, &m).second) {
+      if (const MetaEntry* first = first_with_key(m.key); first != &m) {
         add(DiagCode::E412, m.key_span, fmt::format("meta field `{}` appears twice", m.key), "repeated")
-            .with_secondary(seen[m.key]->key_span, "first here");
+            .with_secondary(first->key_span, "first here");
         continue;
       }
       if (m.key == "title" || m.key == "description") {
@@ -93,7 +99,7 @@ class DetectionChecker {
     }
     std::string missing;
     for (const char* required : {"title", "severity", "description"}) {
-      if (!seen.count(required)) missing += std::string(missing.empty() ? "" : ", ") + "`" + required + "`";
+      if (!first_with_key(required)) missing += std::string(missing.empty() ? "" : ", ") + "`" + required + "`";
     }
     if (!missing.empty()) {
       add(DiagCode::E401, d.name_span, fmt::format("detection `{}` lacks meta {}", d.name, missing), "missing metadata")

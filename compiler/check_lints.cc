@@ -6,7 +6,8 @@
 // Tested by check_test.cc and tests/golden/diag.
 #include <fmt/format.h>
 
-#include <functional>
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "compiler/check.h"
@@ -30,7 +31,7 @@ std::string input_field(const Expr& e) {
 }
 
 struct Value {
-  std::string text;
+  std::string_view text;            // in the AST, which outlives the lints
   Span span;                        // the literal
 };
 
@@ -126,16 +127,22 @@ class FactCollector {
   const Resolution& resolution_;
 };
 
-void visit(const Expr& e, const std::function<void(const Expr&)>& fn) {
+// Templates rather than std::function: these run for every expression node.
+template <typename Fn>
+void visit(const Expr& e, const Fn& fn) {
   fn(e);
   for (const ExprPtr& child : e.children) visit(*child, fn);
 }
 
-void for_each_body(const std::vector<Module>& modules, const std::function<void(const Body&)>& fn) {
-  std::function<void(const Body&)> walk = [&](const Body& b) {
-    fn(b);
-    for (const Stmt& s : b) walk(s.body);
-  };
+template <typename Fn>
+void walk_body(const Body& b, const Fn& fn) {
+  fn(b);
+  for (const Stmt& s : b) walk_body(s.body, fn);
+}
+
+template <typename Fn>
+void for_each_body(const std::vector<Module>& modules, const Fn& fn) {
+  auto walk = [&](const Body& b) { walk_body(b, fn); };
   for (const Module& m : modules) {
     for (const HelperDecl& h : m.helpers) walk(h.body);
     for (const DetectionDecl& d : m.detections) {
@@ -150,11 +157,14 @@ class Linter {
  public:
   Linter(const Resolution& resolution, Diagnostics& diagnostics) : resolution_(resolution), diagnostics_(diagnostics) {}
 
-  // W101, W102, W107 for one detection body (when / a step).
-  void indexing(const Body& body, Span where, const std::string& what) {
+  // W101, W102, W107 for one detection body (when / a step). `step` names the
+  // step for W107's message (built only when it is reported).
+  void indexing(const Body& body, Span where, const DetectionDecl& d, const StepDecl* step) {
     Facts facts;
     FactCollector(resolution_).body(body, {}, facts, 0);
     if (facts.sources.empty() && facts.names.empty()) {
+      std::string what =
+          step ? fmt::format("step `{}` of `{}`", step->name, d.name) : fmt::format("alert `{}`", d.name);
       add(Diagnostic::make(DiagCode::W107, where, fmt::format("{} has no eventSource or eventName condition", what),
                            "runs on every record")
               .with_note("add `input.eventSource == \"...\"` so dispatch can skip unrelated records"));
@@ -204,14 +214,20 @@ class Linter {
 
   // W103 within one body.
   void contradictions(const Body& body) {
-    std::map<std::string, const Expr*> equal_to;
+    // A body has a few such conditions: a list scanned, not a map built per body.
+    std::vector<std::pair<std::string, const Expr*>> equal_to;
     for (const Stmt& s : body) {
       if (s.kind != StmtKind::Expr || s.expr->kind != ExprKind::Compare || s.expr->op != CompareOp::Eq) continue;
       const Expr& lhs = *s.expr->children[0];
       const Expr& rhs = *s.expr->children[1];
       if (rhs.kind != ExprKind::String && rhs.kind != ExprKind::Int && rhs.kind != ExprKind::Bool) continue;
-      auto [it, inserted] = equal_to.emplace(dump_expr(lhs), &rhs);
-      if (!inserted && dump_expr(*it->second) != dump_expr(rhs)) {
+      std::string key = dump_expr(lhs);
+      auto it = std::find_if(equal_to.begin(), equal_to.end(), [&](const auto& entry) { return entry.first == key; });
+      if (it == equal_to.end()) {
+        equal_to.emplace_back(std::move(key), &rhs);
+        continue;
+      }
+      if (dump_expr(*it->second) != dump_expr(rhs)) {
         std::string field = input_field(lhs);
         std::string subject = field.empty() ? "the same value" : "`input." + field + "`";
         add(Diagnostic::make(DiagCode::W103, s.expr->span,
@@ -285,11 +301,11 @@ void lint_modules(const std::vector<Module>& modules, const Resolution& resoluti
   for (const Module& m : modules) {
     for (const DetectionDecl& d : m.detections) {
       if (d.kind == DetectionKind::Alert) {
-        linter.indexing(d.when, d.name_span, fmt::format("alert `{}`", d.name));
+        linter.indexing(d.when, d.name_span, d, nullptr);
       }
       for (const StepDecl& step : d.steps) {
         Span where = d.sequence_kind == SequenceKind::Threshold ? d.sequence_kind_span : step.name_span;
-        if (!step.absent) linter.indexing(step.body, where, fmt::format("step `{}` of `{}`", step.name, d.name));
+        if (!step.absent) linter.indexing(step.body, where, d, &step);
       }
     }
   }

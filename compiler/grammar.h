@@ -11,6 +11,8 @@
 // operand (ws_inline before them), while brackets may span lines.
 #pragma once
 
+#include <string_view>
+
 #include <tao/pegtl.hpp>
 
 namespace sesrules::compiler::grammar {
@@ -188,5 +190,39 @@ struct header : seq<ws, must<package_decl>, star<ws, import_decl>> {};
 
 // The whole grammar, for analysis and documentation; parse.cc drives header/item.
 struct file : seq<header, star<ws, item_start>, ws, eof> {};
+
+// The bytes some often-tried rules can start with; none of them matches empty.
+// The parse-tree builder (parse_tree.h) fails them at once on any other byte,
+// without running the alternatives' hooks. Checked by parse_test.cc.
+template <typename Rule>
+inline constexpr std::string_view first_chars{};  // not listed
+template <> inline constexpr std::string_view first_chars<string_lit> = "\"";
+template <> inline constexpr std::string_view first_chars<raw_string> = "`";
+template <> inline constexpr std::string_view first_chars<number> = "-0123456789";
+template <> inline constexpr std::string_view first_chars<kw_true> = "t";
+template <> inline constexpr std::string_view first_chars<kw_false> = "f";
+template <> inline constexpr std::string_view first_chars<kw_null> = "n";
+template <> inline constexpr std::string_view first_chars<literal> = "\"`-0123456789tfn";
+template <> inline constexpr std::string_view first_chars<kw_input> = "i";
+template <> inline constexpr std::string_view first_chars<set_empty> = "s";
+template <> inline constexpr std::string_view first_chars<paren> = "(";
+template <> inline constexpr std::string_view first_chars<set_lit> = "{";
+template <> inline constexpr std::string_view first_chars<array_lit> = "[";
+template <> inline constexpr std::string_view first_chars<member_op> = ".";
+template <> inline constexpr std::string_view first_chars<index_op> = "[";
+template <> inline constexpr std::string_view first_chars<call_op> = "(";
+template <> inline constexpr std::string_view first_chars<some_stmt> = "s";
+template <> inline constexpr std::string_view first_chars<every_stmt> = "e";
+template <> inline constexpr std::string_view first_chars<not_stmt> = "n";
+template <> inline constexpr std::string_view first_chars<meta_section> = "m";
+template <> inline constexpr std::string_view first_chars<when_section> = "w";
+template <> inline constexpr std::string_view first_chars<output_section> = "o";
+template <> inline constexpr std::string_view first_chars<by_section> = "b";
+template <> inline constexpr std::string_view first_chars<within_section> = "w";
+template <> inline constexpr std::string_view first_chars<ordered_section> = "o";
+template <> inline constexpr std::string_view first_chars<unordered_section> = "u";
+template <> inline constexpr std::string_view first_chars<threshold_section> = "t";
+template <> inline constexpr std::string_view first_chars<until_section> = "u";
+template <> inline constexpr std::string_view first_chars<suppress_section> = "s";
 
 }  // namespace sesrules::compiler::grammar

@@ -4,6 +4,9 @@
 // Tested by lower_test.cc, differential_test.cc and the disasm goldens.
 #include "compiler/lower.h"
 
+#include <cmath>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "compiler/lower_context.h"
@@ -19,7 +22,7 @@ ProgramBuilder::ProgramBuilder(const std::vector<Module>& modules, const std::ve
     : symbols_(modules), files_(files), options_(options) {
   for (const SourceFile& f : files) program_.source_files.push_back(f.path());
   for (std::string_view dotted : runtime::kStdSlotPaths) {
-    std::vector<std::string> path;
+    std::vector<std::string_view> path;
     std::size_t start = 0;
     for (std::size_t dot; (dot = dotted.find('.', start)) != std::string_view::npos; start = dot + 1) {
       path.emplace_back(dotted.substr(start, dot - start));
@@ -29,20 +32,56 @@ ProgramBuilder::ProgramBuilder(const std::vector<Module>& modules, const std::ve
   }
 }
 
+namespace {
+
+// Table keys are built by appending fixed-size binary fields and length-prefixed
+// strings: unambiguous like the formatted keys they replace, without the cost of
+// formatting (lowering asks for a constant or slot at nearly every instruction).
+template <typename T>
+void append_bytes(std::string& key, const T& value) {
+  key.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void append_counted(std::string& key, std::string_view text) {
+  append_bytes(key, text.size());
+  key += text;
+}
+
+// NaNs are one constant per sign, as when the key held the formatted number.
+double canonical_number(double number) {
+  return std::isnan(number) ? std::copysign(std::numeric_limits<double>::quiet_NaN(), number) : number;
+}
+
+}  // namespace
+
+// `key_` is a reused buffer: a key that is already known costs no allocation.
+std::pair<std::uint32_t, bool> ProgramBuilder::intern(std::unordered_map<std::string, std::uint32_t>& ids,
+                                                      std::size_t next) {
+  if (auto it = ids.find(key_); it != ids.end()) return {it->second, false};
+  ids.emplace(key_, static_cast<std::uint32_t>(next));
+  return {static_cast<std::uint32_t>(next), true};
+}
+
 std::uint32_t ProgramBuilder::constant(const ConstValue& v) {
-  std::string key = fmt::format("{}:{}:{}:{}:{}", static_cast<int>(v.kind), v.boolean, v.integer, v.number, v.text);
-  auto [it, added] = constant_ids_.emplace(key, static_cast<std::uint32_t>(program_.constants.size()));
-  if (added) {
-    program_.constants.push_back(runtime::Constant{v.kind, v.boolean, v.integer, v.number, v.text});
-  }
-  return it->second;
+  key_.clear();
+  append_bytes(key_, static_cast<int>(v.kind));
+  append_bytes(key_, v.boolean);
+  append_bytes(key_, v.integer);
+  append_bytes(key_, canonical_number(v.number));
+  key_ += v.text;
+  auto [id, added] = intern(constant_ids_, program_.constants.size());
+  if (added) program_.constants.push_back(runtime::Constant{v.kind, v.boolean, v.integer, v.number, v.text});
+  return id;
 }
 
 std::uint32_t ProgramBuilder::true_constant() {
-  ConstValue v;
-  v.kind = Kind::Bool;
-  v.boolean = true;
-  return constant(v);
+  if (!true_id_) {
+    ConstValue v;
+    v.kind = Kind::Bool;
+    v.boolean = true;
+    true_id_ = constant(v);
+  }
+  return *true_id_;
 }
 
 std::uint32_t ProgramBuilder::string_constant(const std::string& text) {
@@ -53,26 +92,28 @@ std::uint32_t ProgramBuilder::string_constant(const std::string& text) {
 }
 
 std::uint32_t ProgramBuilder::string_set(const std::vector<std::string>& set) {
-  std::string key;
-  for (const std::string& s : set) key += fmt::format("{}:{}", s.size(), s);
-  auto [it, added] = set_ids_.emplace(key, static_cast<std::uint32_t>(program_.string_sets.size()));
+  key_.clear();
+  for (const std::string& s : set) append_counted(key_, s);
+  auto [id, added] = intern(set_ids_, program_.string_sets.size());
   if (added) program_.string_sets.push_back(set);
-  return it->second;
+  return id;
 }
 
-std::uint32_t ProgramBuilder::field_slot(const std::vector<std::string>& path) {
-  std::string key;
-  for (const std::string& s : path) key += fmt::format("{}:{}", s.size(), s);
-  auto [it, added] = slot_ids_.emplace(key, static_cast<std::uint32_t>(program_.fields.size()));
-  if (added) program_.fields.push_back(path);
-  return it->second;
+std::uint32_t ProgramBuilder::field_slot(std::span<const std::string_view> path) {
+  key_.clear();
+  for (std::string_view s : path) append_counted(key_, s);
+  auto [id, added] = intern(slot_ids_, program_.fields.size());
+  if (added) program_.fields.emplace_back(path.begin(), path.end());
+  return id;
 }
 
 std::uint32_t ProgramBuilder::pattern(std::vector<std::string>& table, const std::string& text) {
-  std::string key = fmt::format("{}:{}", static_cast<const void*>(&table), text);
-  auto [it, added] = pattern_ids_.emplace(key, static_cast<std::uint32_t>(table.size()));
+  key_.clear();
+  append_bytes(key_, &table);
+  key_ += text;
+  auto [id, added] = intern(pattern_ids_, table.size());
   if (added) table.push_back(text);
-  return it->second;
+  return id;
 }
 
 std::uint32_t ProgramBuilder::reserve_function(std::string name, std::uint16_t params) {
@@ -83,10 +124,17 @@ std::uint32_t ProgramBuilder::reserve_function(std::string name, std::uint16_t p
   return static_cast<std::uint32_t>(program_.functions.size() - 1);
 }
 
-runtime::SourcePos ProgramBuilder::position(Span span) const {
+runtime::SourcePos ProgramBuilder::position(Span span) {
   if (span.file >= files_.size()) return {span.file, 0, 0};
+  // Consecutive instructions often share a span (a condition and its jump, a
+  // predicate's constant and return); line_col searches and counts each time.
+  if (last_position_ && last_position_->first.file == span.file && last_position_->first.begin == span.begin) {
+    return last_position_->second;
+  }
   LineCol lc = files_[span.file].line_col(span.begin);
-  return {span.file, lc.line, lc.column};
+  runtime::SourcePos pos{span.file, lc.line, lc.column};
+  last_position_.emplace(span, pos);
+  return pos;
 }
 
 // Definitions are alternatives tried in order; a definition holds when its body
@@ -155,12 +203,24 @@ std::uint32_t lower_value_function(ProgramBuilder& builder, const Module& module
 }
 
 std::string fnv1a_hex(std::string_view text) {
+  constexpr std::uint64_t kPrime = 0x100000001b3ull;
   std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Every rule's whole text is hashed (its version), so four bytes per iteration
+  // to spend fewer instructions on the loop than on the hash.
+  std::size_t i = 0;
+  for (; i + 4 <= text.size(); i += 4) {
+    hash = (hash ^ byte(i)) * kPrime;
+    hash = (hash ^ byte(i + 1)) * kPrime;
+    hash = (hash ^ byte(i + 2)) * kPrime;
+    hash = (hash ^ byte(i + 3)) * kPrime;
   }
-  return fmt::format("{:016x}", hash);
+  for (; i < text.size(); ++i) hash = (hash ^ byte(i)) * kPrime;
+  // 16 lowercase hex digits, as fmt's {:016x} (which costs as much as the hashing).
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  std::string hex(16, '0');
+  for (std::size_t d = 16; d-- > 0; hash >>= 4) hex[d] = kHexDigits[hash & 0xf];
+  return hex;
 }
 
 namespace {
@@ -184,7 +244,7 @@ runtime::Severity parse_severity(const std::string& text) {
   return runtime::Severity::Medium;
 }
 
-void lower_meta(const ProgramBuilder& builder, const DetectionDecl& d, runtime::Rule& rule) {
+void lower_meta(ProgramBuilder& builder, const DetectionDecl& d, runtime::Rule& rule) {
   for (const MetaEntry& m : d.meta) {
     if (!m.value) continue;
     if (m.key == "title") rule.title = m.value->text;
@@ -232,12 +292,13 @@ std::uint32_t lower_dispatched(ProgramBuilder& builder, const Module& module, co
                                std::string name, const SequenceScope* sequence, Span span,
                                runtime::DispatchTarget target, std::vector<DispatchRequest>& requests) {
   EventConstraint constraint = dispatch_constraint(builder, module, stmts);
-  std::vector<const Stmt*> checked = stmts;
+  std::vector<const Stmt*> checked;
   if (builder.options().optimize) {
     checked = without_dispatch_implied(stmts, constraint, ModuleFoldScope(builder.symbols(), module));
   }
   requests.push_back({target, std::move(constraint)});
-  return lower_predicate(builder, module, checked, std::move(name), sequence, span);
+  return lower_predicate(builder, module, builder.options().optimize ? checked : stmts, std::move(name), sequence,
+                         span);
 }
 
 }  // namespace detail

@@ -6,9 +6,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "compiler/lower.h"
@@ -33,18 +36,25 @@ class ProgramBuilder {
   std::uint32_t string_constant(const std::string& text);
   std::uint32_t true_constant();
   std::uint32_t string_set(const std::vector<std::string>& sorted_unique);
-  std::uint32_t field_slot(const std::vector<std::string>& path);
+  std::uint32_t field_slot(std::span<const std::string_view> path);
   std::uint32_t pattern(std::vector<std::string>& table, const std::string& text);
   std::uint32_t helper_function(const HelperSymbol& helper);  // compiled on first use
   std::uint32_t reserve_function(std::string name, std::uint16_t params);
-  runtime::SourcePos position(Span span) const;
+  runtime::SourcePos position(Span span);
 
  private:
   runtime::Program program_;
   SymbolTable symbols_;
   const std::vector<SourceFile>& files_;
   LowerOptions options_;
-  std::map<std::string, std::uint32_t> constant_ids_, set_ids_, slot_ids_, pattern_ids_, helper_ids_;
+  // The id of the key in `key_`, and whether it was added now (with id `next`).
+  std::pair<std::uint32_t, bool> intern(std::unordered_map<std::string, std::uint32_t>& ids, std::size_t next);
+
+  // Only looked up, never iterated: the tables keep insertion order.
+  std::unordered_map<std::string, std::uint32_t> constant_ids_, set_ids_, slot_ids_, pattern_ids_, helper_ids_;
+  std::string key_;  // the table key being built (see intern)
+  std::optional<std::uint32_t> true_id_;  // asked for by every predicate
+  std::optional<std::pair<Span, runtime::SourcePos>> last_position_;
 };
 
 // Step names visible in a sequence function (`list.sourceIPAddress`) and the

@@ -14,7 +14,12 @@ namespace sesrules::compiler::detail {
 using runtime::Kind;
 
 FunctionBuilder::FunctionBuilder(ProgramBuilder& builder, const Module& module, const SequenceScope* sequence)
-    : builder_(builder), module_(&module), sequence_(sequence) {}
+    : builder_(builder), module_(&module), sequence_(sequence) {
+  // Most functions are a rule's few conditions: one allocation instead of a
+  // growing series (there are thousands of functions in a large rule set).
+  code_.reserve(16);
+  pos_.reserve(16);
+}
 
 std::uint32_t FunctionBuilder::declare_local(const std::string& name) {
   std::uint32_t slot = locals_++;
@@ -146,7 +151,8 @@ bool FunctionBuilder::path(const Expr& e) {
   std::optional<std::uint32_t> step = root->kind == ExprKind::Name ? step_index(root->text) : std::nullopt;
   if (root->kind != ExprKind::Input && !step) return false;
   std::reverse(chain.begin(), chain.end());
-  std::vector<std::string> keys;
+  std::vector<std::string_view> keys;
+  keys.reserve(chain.size());
   std::size_t i = 0;
   while (i < chain.size() && chain[i]->kind == ExprKind::Member) keys.push_back(chain[i++]->text);
   Span span = i > 0 ? chain[i - 1]->span : root->span;

@@ -76,6 +76,8 @@ void peephole(const runtime::Program& p, std::vector<Instr>& code, std::vector<r
   }
   std::vector<Instr> out;
   std::vector<runtime::SourcePos> out_pos;
+  out.reserve(code.size());
+  out_pos.reserve(code.size());
   std::vector<std::uint32_t> moved(code.size() + 1);  // old offset -> new offset
   for (std::size_t pc = 0; pc < code.size();) {
     Fused f = field_test(p, code, pc);

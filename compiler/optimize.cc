@@ -170,12 +170,18 @@ std::optional<EventConstraint> field_condition(const Expr& e, const FoldScope& s
     if (e.kind == ExprKind::In && side == 1) continue;
     std::optional<ConstValue> v = fold_expr(other, scope);
     if (!v) return std::nullopt;
-    std::vector<std::string> values;
-    if (e.kind == ExprKind::Compare && v->kind == Kind::String) values.push_back(v->text);
-    else if (e.kind == ExprKind::In && v->kind == Kind::Set) values = v->set;
-    else return std::nullopt;
     EventConstraint c;
-    for (std::string& s : values) c.push_back(source ? EventPair{s, ""} : EventPair{"", s});
+    auto add = [&](std::string& value) {
+      c.push_back(source ? EventPair{std::move(value), ""} : EventPair{"", std::move(value)});
+    };
+    if (e.kind == ExprKind::Compare && v->kind == Kind::String) {
+      add(v->text);
+    } else if (e.kind == ExprKind::In && v->kind == Kind::Set) {
+      c.reserve(v->set.size());
+      for (std::string& value : v->set) add(value);
+    } else {
+      return std::nullopt;
+    }
     return c;
   }
   return std::nullopt;
@@ -187,7 +193,9 @@ class Analyzer {
   EventConstraint body(const std::vector<const Stmt*>& stmts, const ModuleFoldScope& scope, int depth);
 
  private:
-  EventConstraint statement(const Stmt& s, const ModuleFoldScope& scope, int depth);
+  // nullopt: the statement says nothing about the event (any event), without
+  // allocating any_event() for each such statement.
+  std::optional<EventConstraint> statement(const Stmt& s, const ModuleFoldScope& scope, int depth);
   EventConstraint helper(const HelperSymbol& h, const std::vector<const Expr*>& args, const FoldScope& caller,
                          int depth);
   const HelperSymbol* helper_reference(const Expr& e, const ModuleFoldScope& scope) const;
@@ -229,15 +237,16 @@ EventConstraint Analyzer::helper(const HelperSymbol& h, const std::vector<const 
   return out;
 }
 
-EventConstraint Analyzer::statement(const Stmt& s, const ModuleFoldScope& scope, int depth) {
+std::optional<EventConstraint> Analyzer::statement(const Stmt& s, const ModuleFoldScope& scope, int depth) {
   if ((s.kind == StmtKind::Expr || s.kind == StmtKind::Not) && s.expr) {
     if (std::optional<ConstValue> v = fold_expr(*s.expr, scope)) {
-      return v->holds() != (s.kind == StmtKind::Not) ? any_event() : EventConstraint{};
+      if (v->holds() != (s.kind == StmtKind::Not)) return std::nullopt;
+      return EventConstraint{};
     }
   }
-  if (s.kind != StmtKind::Expr || !s.expr) return any_event();
+  if (s.kind != StmtKind::Expr || !s.expr) return std::nullopt;
   const Expr& e = *s.expr;
-  if (std::optional<EventConstraint> c = field_condition(e, scope)) return *c;
+  if (std::optional<EventConstraint> c = field_condition(e, scope)) return c;
   if (const HelperSymbol* h = helper_reference(e, scope)) {
     std::vector<const Expr*> args;
     if (e.kind == ExprKind::Call) {
@@ -245,7 +254,7 @@ EventConstraint Analyzer::statement(const Stmt& s, const ModuleFoldScope& scope,
     }
     return helper(*h, args, scope, depth);
   }
-  return any_event();
+  return std::nullopt;
 }
 
 // Names bound inside a body (assignments, iteration variables) shadow constants.
@@ -255,12 +264,24 @@ void hide_locals(const Stmt& s, ModuleFoldScope& scope) {
   for (const Stmt& inner : s.body) hide_locals(inner, scope);
 }
 
+bool is_any_event(const EventConstraint& c) { return c.size() == 1 && c[0].source.empty() && c[0].name.empty(); }
+
 EventConstraint Analyzer::body(const std::vector<const Stmt*>& stmts, const ModuleFoldScope& outer, int depth) {
   ModuleFoldScope scope = outer;
   for (const Stmt* s : stmts) hide_locals(*s, scope);
   EventConstraint out = any_event();
   for (const Stmt* s : stmts) {
-    out = conjoin(out, statement(*s, scope, depth));
+    std::optional<EventConstraint> next = statement(*s, scope, depth);
+    // Shortcuts for conjoin's common cases (most conditions say nothing about
+    // the event; the first one that does is taken as it is). `out` is always
+    // normalized, as conjoin leaves it.
+    if (!next || is_any_event(*next)) continue;
+    if (is_any_event(out)) {
+      out = std::move(*next);
+      normalize(out);
+    } else {
+      out = conjoin(out, *next);
+    }
     if (out.empty()) break;
   }
   return out;

@@ -94,6 +94,7 @@ void Converter::detection(const Node& node, Module& module) {
   decl.name = std::string(text(*node.children.at(1)));
   decl.name_span = span(*node.children[1]);
   std::vector<std::pair<std::string_view, Span>> seen;
+  seen.reserve(node.children.size());  // reserving here and below: one allocation per list, not several
   for (std::size_t i = 2; i < node.children.size(); ++i) {
     const Node& part = *node.children[i];
     if (section_allowed(part, decl, seen)) section(part, decl);
@@ -139,6 +140,7 @@ bool Converter::section_allowed(const Node& node, const DetectionDecl& decl,
 void Converter::section(const Node& node, DetectionDecl& decl) {
   if (node.is_type<g::meta_section>()) {
     decl.meta_span = span(node);
+    decl.meta.reserve(node.children.size());
     for (const auto& entry : node.children) {
       decl.meta.push_back(MetaEntry{std::string(text(*entry->children.at(0))), span(*entry->children[0]),
                                     expr(*entry->children.at(1)), span(*entry)});
@@ -148,6 +150,7 @@ void Converter::section(const Node& node, DetectionDecl& decl) {
     decl.when = block(*node.children.at(0));
   } else if (node.is_type<g::output_section>()) {
     decl.output_span = span(node);
+    decl.outputs.reserve(node.children.size());
     for (const auto& entry : node.children) {
       decl.outputs.push_back(OutputDecl{std::string(text(*entry->children.at(0))), span(*entry->children[0]),
                                         expr(*entry->children.at(1)), span(*entry)});

@@ -154,6 +154,7 @@ ExprPtr Converter::primary(const Node& node) {
   }
   if (node.is_type<g::paren>()) return expr(*node.children.at(0));
   auto e = leaf(node.is_type<g::set_lit>() ? ExprKind::Set : ExprKind::Array);
+  e->children.reserve(node.children.size());
   for (const auto& child : node.children) e->children.push_back(expr(*child));
   return e;
 }
@@ -179,6 +180,7 @@ ExprPtr Converter::apply_call(ExprPtr callee, const Node& op) {
   if (call->text.empty()) {
     error(DiagCode::E101, callee->span, "only helpers and builtins can be called", "not a function name");
   }
+  call->children.reserve(op.children.size());
   for (const auto& argument : op.children) call->children.push_back(expr(*argument));
   return call;
 }
@@ -206,6 +208,7 @@ ExprPtr Converter::postfix(const Node& node) {
       link->children.push_back(std::move(current));
     } else {
       link->kind = ExprKind::Index;
+      link->children.reserve(2);
       link->children.push_back(std::move(current));
       link->children.push_back(std::move(key));
     }
@@ -222,6 +225,7 @@ ExprPtr Converter::expr(const Node& node) {
   const Node& tail = *node.children[1];
   auto e = std::make_unique<Expr>();
   e->span = span(node);
+  e->children.reserve(2);  // one allocation per comparison, not two
   if (tail.is_type<g::in_tail>()) {
     e->kind = ExprKind::In;
     e->children.push_back(std::move(left));

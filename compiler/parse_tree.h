@@ -11,10 +11,11 @@
 // lookup instead of trying each keyword in turn. Tested by parse_test.cc.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <memory_resource>
 #include <stdexcept>
 #include <string_view>
 #include <type_traits>
@@ -77,10 +78,43 @@ class Node {
   const char* end_;
 };
 
+// Bump allocation for the tree: nodes and child arrays, all pointer-aligned.
+// (std::pmr::monotonic_buffer_resource did the same, but its general alignment
+// handling cost as much as the rest of making a node.)
+class NodeArena {
+ public:
+  // (for_overwrite: blocks are written before they are read, so not zeroed.)
+  NodeArena() { blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kBlock)); release(); }
+  void* allocate(std::size_t bytes) {
+    if (bytes > static_cast<std::size_t>(end_ - next_)) grow(bytes);
+    void* memory = next_;
+    next_ += bytes;
+    return memory;
+  }
+  // Frees everything; the first block stays for the next item's tree, which normally fits.
+  void release() {
+    blocks_.resize(1);
+    next_ = blocks_.front().get();
+    end_ = next_ + kBlock;
+  }
+
+ private:
+  [[gnu::noinline]] void grow(std::size_t bytes) {  // the rare path, kept out of allocate()
+    std::size_t size = std::max(bytes, kBlock);
+    blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+    next_ = blocks_.back().get();
+    end_ = next_ + size;
+  }
+  static constexpr std::size_t kBlock = 64 * 1024;
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* next_ = nullptr;
+  std::byte* end_ = nullptr;
+};
+
 // Per-parse builder state. Nodes live in `arena_` until clear().
 class TreeState {
  public:
-  TreeState() : initial_(new std::byte[kInitialArena]), arena_(initial_.get(), kInitialArena) { frames_.resize(256); }
+  TreeState() { frames_.resize(256); }
 
   // The selected nodes completed so far whose parent is still open.
   std::vector<Node*> pending;
@@ -110,17 +144,19 @@ class TreeState {
   }
 
  private:
+  static_assert(alignof(Node) <= alignof(Node*) && sizeof(Node) % alignof(Node*) == 0,
+                "nodes and child arrays share the arena's pointer alignment");
+
   // A node whose children are pending[mark..], which it takes.
   Node* make(const void* type, const char* begin, const char* end, std::uint32_t mark) {
     std::size_t count = pending.size() - mark;
     Node** children = nullptr;
     if (count > 0) {
-      children = static_cast<Node**>(arena_.allocate(count * sizeof(Node*), alignof(Node*)));
-      for (std::size_t i = 0; i < count; ++i) children[i] = pending[mark + i];
+      children = static_cast<Node**>(arena_.allocate(count * sizeof(Node*)));
+      std::copy(pending.begin() + mark, pending.end(), children);
       pending.resize(mark);
     }
-    void* memory = arena_.allocate(sizeof(Node), alignof(Node));
-    return new (memory) Node(type, begin, end, Children(children, count));
+    return new (arena_.allocate(sizeof(Node))) Node(type, begin, end, Children(children, count));
   }
 
   struct Frame {
@@ -129,11 +165,7 @@ class TreeState {
   };
   std::vector<Frame> frames_;
   std::size_t depth_ = 0;
-  // One item's tree normally fits, so release() after each item returns to
-  // this buffer instead of freeing and reallocating growing blocks.
-  static constexpr std::size_t kInitialArena = 64 * 1024;
-  std::unique_ptr<std::byte[]> initial_;
-  std::pmr::monotonic_buffer_resource arena_;
+  NodeArena arena_;
 };
 
 static_assert(std::is_trivially_destructible_v<Node>, "arena nodes are never destroyed");
@@ -146,6 +178,14 @@ inline bool is_identifier_char(char c) {
 bool is_reserved_word(std::string_view word);
 
 namespace tree {
+
+// grammar::first_chars as a table (a string search per rule attempt cost more than it saved).
+template <typename Rule>
+inline constexpr std::array<bool, 256> kFirstBytes = [] {
+  std::array<bool, 256> bytes{};
+  for (char c : grammar::first_chars<Rule>) bytes[static_cast<unsigned char>(c)] = true;
+  return bytes;
+}();
 
 namespace pegtl = tao::pegtl;
 namespace internal = pegtl::parse_tree::internal;
@@ -193,24 +233,49 @@ struct make_control {
     template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
               template <typename...> class Control, typename Input, typename... States>
     static bool match(Input& in, States&&... states) {
+      if constexpr (!grammar::first_chars<Rule>.empty()) {
+        // Cannot match here: fail before the hooks (which would open and drop a
+        // mark, or push and pop an opener, for nothing). Most alternatives tried fail so.
+        if (in.empty() || !kFirstBytes<Rule>[static_cast<unsigned char>(*in.current())]) return false;
+      }
       if constexpr (std::is_same_v<Rule, grammar::reserved>) {
         return match_reserved(in);
+      } else if constexpr (std::is_same_v<Rule, grammar::name>) {
+        // Replaces the rule's own matching only: its hooks run as usual, so it is still a node.
+        start(in, states...);
+        bool matched = match_name(in);
+        if (matched) success(in, states...);
+        else failure(in, states...);
+        return matched;
       } else {
         return base::template match<A, M, Action, Control>(in, states...);
       }
     }
 
    private:
+    // The identifier-character run at the current position.
+    template <typename Input>
+    static std::string_view identifier_run(const Input& in) {
+      const char* at = in.current();
+      const char* p = at;
+      while (p != in.end() && is_identifier_char(*p)) ++p;
+      return {at, static_cast<std::size_t>(p - at)};
+    }
     // grammar::reserved matches exactly when the identifier-character run at
     // the current position is one of its keywords.
     template <typename Input>
     static bool match_reserved(Input& in) {
-      const char* at = in.current();
-      const char* end = in.end();
-      const char* p = at;
-      while (p != end && is_identifier_char(*p)) ++p;
-      std::string_view word(at, static_cast<std::size_t>(p - at));
+      std::string_view word = identifier_run(in);
       if (word.empty() || !is_reserved_word(word)) return false;
+      in.bump_in_this_line(word.size());
+      return true;
+    }
+    // grammar::name (`!reserved identifier`) with one scan of the run instead of two:
+    // it matches exactly when the run starts with a letter or `_` and is not a keyword.
+    template <typename Input>
+    static bool match_name(Input& in) {
+      std::string_view word = identifier_run(in);
+      if (word.empty() || (word[0] >= '0' && word[0] <= '9') || is_reserved_word(word)) return false;
       in.bump_in_this_line(word.size());
       return true;
     }

@@ -6,7 +6,9 @@
 #include "compiler/resolve.h"
 
 #include <map>
+#include <functional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -161,9 +163,16 @@ class PackageBuilder {
   Resolution& resolution_;
   Diagnostics& diagnostics_;
   // (package, detection name) -> first declaration, for E202 without a
-  // quadratic scan of the package's detections.
+  // quadratic scan of the package's detections. Hashed: only looked up, and an
+  // ordered map compared the shared package prefix at every level.
   using NameKey = std::pair<std::string_view, std::string_view>;
-  std::map<NameKey, const DetectionDecl*> detection_names_;
+  struct NameKeyHash {
+    std::size_t operator()(const NameKey& key) const {
+      std::size_t h = std::hash<std::string_view>{}(key.first);
+      return h ^ (std::hash<std::string_view>{}(key.second) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
+    }
+  };
+  std::unordered_map<NameKey, const DetectionDecl*, NameKeyHash> detection_names_;
 };
 
 void check_imports(const Module& module, const Resolution& resolution, Diagnostics& diagnostics) {

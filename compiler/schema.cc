@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace sesrules::compiler {
 namespace {
@@ -162,11 +163,15 @@ constexpr std::array kCatalogue = {
 
 std::span<const FieldInfo> cloudtrail_fields() { return kFields; }
 
+// Checks and lints look up every field a rule reads, so the list is indexed once.
 const FieldInfo* find_field(std::string_view path) {
-  for (const FieldInfo& field : kFields) {
-    if (field.path == path) return &field;
-  }
-  return nullptr;
+  static const std::unordered_map<std::string_view, const FieldInfo*> kByPath = [] {
+    std::unordered_map<std::string_view, const FieldInfo*> by_path;
+    for (const FieldInfo& field : kFields) by_path.emplace(field.path, &field);  // the first of duplicates wins
+    return by_path;
+  }();
+  auto it = kByPath.find(path);
+  return it == kByPath.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> child_fields(std::string_view path) {

@@ -15,10 +15,37 @@ bool target_less(const DispatchTarget& a, const DispatchTarget& b) {
 bool target_equal(const DispatchTarget& a, const DispatchTarget& b) { return a.rule == b.rule && a.step == b.step; }
 
 using TargetList = std::vector<DispatchTarget>;
+using TargetsByKey = std::map<std::string, TargetList, std::less<>>;
 
-void append(TargetList& out, const std::map<std::string, TargetList>& from, const std::string& key) {
+void append(TargetList& out, const TargetsByKey& from, std::string_view key) {
   auto it = from.find(key);
   if (it != from.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
+// The names that need a (source, name) union with `source`, ascending, each with
+// its exact entry's targets (or null): the names of its exact entries, and all
+// name-only names when the source has a source-only entry (`by_name` given).
+// Walking only these, rather than every source x name pair, keeps loading a
+// large rule set linear in its entries.
+std::vector<std::pair<std::string_view, const TargetList*>> pair_names(
+    const std::string& source, const std::map<std::pair<std::string, std::string>, TargetList>& exact,
+    const TargetsByKey* by_name) {
+  std::vector<std::pair<std::string_view, const TargetList*>> out;
+  for (auto it = exact.lower_bound({source, std::string()}); it != exact.end() && it->first.first == source; ++it) {
+    out.emplace_back(it->first.second, &it->second);
+  }
+  if (by_name == nullptr) return out;  // already ascending
+  std::size_t exact_count = out.size();
+  for (const auto& [name, targets] : *by_name) {
+    auto match = std::lower_bound(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(exact_count), name,
+                                  [](const auto& entry, const std::string& n) { return entry.first < n; });
+    if (match == out.begin() + static_cast<std::ptrdiff_t>(exact_count) || match->first != name) {
+      out.emplace_back(name, nullptr);
+    }
+  }
+  std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(exact_count), out.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
 }
 
 }  // namespace
@@ -34,7 +61,7 @@ DispatchIndex::Range DispatchIndex::add_union(std::vector<DispatchTarget> target
 DispatchIndex::DispatchIndex(const Program& program) {
   std::unordered_map<Key, Range, KeyHash> table;
   std::map<std::pair<std::string, std::string>, TargetList> exact;
-  std::map<std::string, TargetList> by_source, by_name;
+  TargetsByKey by_source, by_name;
   TargetList wildcard;
   std::set<std::string> sources, names;
   for (const DispatchEntry& e : program.dispatch) {
@@ -47,20 +74,18 @@ DispatchIndex::DispatchIndex(const Program& program) {
   }
   names_.reserve(sources.size() + names.size());
   auto own = [&](const std::string& s) -> std::string_view { return names_.emplace_back(s); };
-  std::map<std::string, std::string_view> source_view, name_view;
+  std::map<std::string, std::string_view, std::less<>> source_view, name_view;
   for (const std::string& s : sources) source_view[s] = own(s);
   for (const std::string& n : names) name_view[n] = own(n);
   // (source, name) needs its own union when it has an exact entry or both a
   // source-only and a name-only part; candidates() covers the other pairs.
   for (const auto& [s, sv] : source_view) {
-    for (const auto& [n, nv] : name_view) {
-      auto it = exact.find({s, n});
-      if (it == exact.end() && !(by_source.contains(s) && by_name.contains(n))) continue;
+    for (const auto& [n, exact_targets] : pair_names(s, exact, by_source.contains(s) ? &by_name : nullptr)) {
       TargetList u = wildcard;
       append(u, by_source, s);
       append(u, by_name, n);
-      if (it != exact.end()) u.insert(u.end(), it->second.begin(), it->second.end());
-      table[{sv, nv}] = add_union(std::move(u));
+      if (exact_targets) u.insert(u.end(), exact_targets->begin(), exact_targets->end());
+      table[{sv, name_view.find(n)->second}] = add_union(std::move(u));
     }
     TargetList u = wildcard;
     append(u, by_source, s);

@@ -51,14 +51,22 @@ class Verifier {
   Status check_dispatch() const;
 
  private:
-  Status fn_ref(std::uint32_t fn, bool optional, const std::string& what) const {
+  // "rule 3 (name)", for messages: built only on an error, as every rule is checked at load.
+  std::string rule_what(std::size_t r) const { return fmt::format("rule {} ({})", r, p_.rules[r].name); }
+  Status fn_ref(std::uint32_t fn, bool optional, std::size_t rule) const {
     if (fn == kNoFunction && optional) return {};
-    if (fn >= p_.functions.size()) return Status::error(fmt::format("{}: function {} out of range", what, fn));
-    if (p_.functions[fn].params != 0) return Status::error(fmt::format("{}: function {} takes arguments", what, fn));
+    if (fn >= p_.functions.size()) {
+      return Status::error(fmt::format("{}: function {} out of range", rule_what(rule), fn));
+    }
+    if (p_.functions[fn].params != 0) {
+      return Status::error(fmt::format("{}: function {} takes arguments", rule_what(rule), fn));
+    }
     return {};
   }
   const Program& p_;
   std::size_t max_captures_ = 0;
+  mutable std::vector<int> depth_;             // check_function's stack depth per offset
+  mutable std::vector<std::uint32_t> work_;    // check_function's offsets to visit
 };
 
 Status Verifier::check_operand(const Function& fn, const Instr& in, std::uint32_t pc) const {
@@ -110,8 +118,11 @@ Expected<std::uint32_t> Verifier::check_function(std::uint32_t index) const {
   if (fn.length == 0 || fn.entry > p_.code.size() || fn.length > p_.code.size() - fn.entry || fn.params > fn.locals) {
     return Status::error(fmt::format("function {} ({}): bad code range or locals", index, fn.name));
   }
-  std::vector<int> depth(fn.length, -1);
-  std::vector<std::uint32_t> work{0};
+  // Buffers reused across functions: a large program has thousands of small ones.
+  std::vector<int>& depth = depth_;
+  std::vector<std::uint32_t>& work = work_;
+  depth.assign(fn.length, -1);
+  work.assign(1, 0);
   depth[0] = 0;
   int max_depth = 0;
   while (!work.empty()) {
@@ -151,20 +162,21 @@ Expected<std::uint32_t> Verifier::check_function(std::uint32_t index) const {
 Status Verifier::check_rules() const {
   for (std::size_t r = 0; r < p_.rules.size(); ++r) {
     const Rule& rule = p_.rules[r];
-    std::string what = fmt::format("rule {} ({})", r, rule.name);
     bool single = rule.kind == RuleKind::Single;
-    if (Status s = fn_ref(rule.predicate_fn, !single, what); !s.ok()) return s;
-    for (std::uint32_t fn : rule.key_fns) if (Status s = fn_ref(fn, false, what); !s.ok()) return s;
+    if (Status s = fn_ref(rule.predicate_fn, !single, r); !s.ok()) return s;
+    for (std::uint32_t fn : rule.key_fns) if (Status s = fn_ref(fn, false, r); !s.ok()) return s;
     for (const Step& step : rule.steps) {
-      if (Status s = fn_ref(step.local_fn, false, what); !s.ok()) return s;
-      if (Status s = fn_ref(step.relation_fn, true, what); !s.ok()) return s;
+      if (Status s = fn_ref(step.local_fn, false, r); !s.ok()) return s;
+      if (Status s = fn_ref(step.relation_fn, true, r); !s.ok()) return s;
     }
-    if (!single && rule.steps.empty()) return Status::error(what + ": sequence without steps");
-    if (Status s = fn_ref(rule.until_fn, true, what); !s.ok()) return s;
-    if (Status s = fn_ref(rule.distinct_fn, true, what); !s.ok()) return s;
-    for (const OutputField& o : rule.outputs) if (Status s = fn_ref(o.fn, false, what); !s.ok()) return s;
+    if (!single && rule.steps.empty()) return Status::error(rule_what(r) + ": sequence without steps");
+    if (Status s = fn_ref(rule.until_fn, true, r); !s.ok()) return s;
+    if (Status s = fn_ref(rule.distinct_fn, true, r); !s.ok()) return s;
+    for (const OutputField& o : rule.outputs) if (Status s = fn_ref(o.fn, false, r); !s.ok()) return s;
     for (const Capture& c : rule.captures) {
-      if (c.step >= rule.steps.size() || c.slot >= p_.fields.size()) return Status::error(what + ": bad capture");
+      if (c.step >= rule.steps.size() || c.slot >= p_.fields.size()) {
+        return Status::error(rule_what(r) + ": bad capture");
+      }
     }
   }
   return {};

@@ -56,6 +56,86 @@ TEST_CASE("fast keyword check agrees with grammar::reserved") {
   CHECK(reserved == 27);
 }
 
+template <typename Rule>
+using NameSelector = tao::pegtl::parse_tree::selector<Rule, tao::pegtl::parse_tree::store_content::on<grammar::name>>;
+
+// The tree builder matches grammar::name with one identifier scan; it must
+// accept exactly what the grammar's `!reserved identifier` accepts.
+TEST_CASE("fast name matching agrees with grammar::name") {
+  namespace pegtl = tao::pegtl;
+  const char* words[] = {"x", "_", "_a1", "eventName", "in", "input", "input2", "in_", "1abc", "9", "a-b",
+                         "True", "null", "nulls", "count", "at_least", "at_least_2", "-x", "\xc3\xa9t\xc3\xa9", ""};
+  for (std::string_view word : words) {
+    CAPTURE(word);
+    pegtl::memory_input plain(word.data(), word.size(), "");
+    bool grammar_says = pegtl::parse<pegtl::seq<grammar::name, pegtl::eof>>(plain);
+    using Input = pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*>;
+    Input in(word.data(), word.data() + word.size(), "");
+    grammar::SyntaxState syntax{word.data(), {}};
+    detail::TreeState tree;
+    const detail::Node* root =
+        detail::parse_tree<pegtl::seq<grammar::name, pegtl::eof>, NameSelector>(in, syntax, tree);
+    CHECK((root != nullptr) == grammar_says);
+    if (root != nullptr) {
+      REQUIRE(root->children.size() == 1);
+      CHECK(root->children[0]->is_type<grammar::name>());
+      CHECK(root->children[0]->string_view() == word);
+    }
+  }
+}
+
+// grammar::first_chars lets the tree builder reject a rule on its first byte.
+// With the plain grammar: wherever a listed rule matches (or gets far enough to
+// raise) in real rule text, its first byte is listed; it never matches empty input.
+template <typename Rule>
+void check_first_chars(const std::vector<std::string>& texts) {
+  namespace pegtl = tao::pegtl;
+  std::string_view allowed = grammar::first_chars<Rule>;
+  CAPTURE(pegtl::demangle<Rule>());
+  REQUIRE_FALSE(allowed.empty());
+  std::string_view nothing;
+  pegtl::memory_input empty(nothing.data(), nothing.size(), "");
+  CHECK_FALSE(pegtl::parse<Rule>(empty));
+  for (const std::string& text : texts) {
+    for (std::size_t at = 0; at < text.size(); ++at) {
+      pegtl::memory_input in(text.data() + at, text.data() + text.size(), "");
+      bool started = false;
+      try {
+        started = pegtl::parse<Rule>(in);
+      } catch (const pegtl::parse_error&) {
+        started = true;
+      }
+      if (started) CHECK_MESSAGE(allowed.find(text[at]) != std::string_view::npos, text.substr(at, 20));
+    }
+  }
+}
+
+template <typename... Rules>
+void check_all_first_chars(const std::vector<std::string>& texts) {
+  (check_first_chars<Rules>(texts), ...);
+}
+
+TEST_CASE("first_chars lists every byte its rules can start with") {
+  namespace g = grammar;
+  std::vector<std::string> texts = {
+      "package p\nalert a {\n  meta { title: \"t\\n\" severity: low mitre: [\"T1\"] }\n"
+      "  when {\n    some x in input.a { x == -1.5e3 }\n    every k, y in [1, `r`] { not y }\n"
+      "    input.b[\"k\"][0] in {\"a\", \"b\",}\n    f(set(), (1), true, false, null, -2) != 3\n  }\n"
+      "  output { o: input.c }\n}\n"
+      "sequence s {\n  meta { title: \"t\" }\n  by input.d, input.e\n  within 5m\n"
+      "  ordered { step one { input.e == 1 } step two absent { true } }\n"
+      "  unordered at_least 1 { step t { input.x } }\n  threshold distinct input.f >= 2 { input.f }\n"
+      "  until { input.g }\n  suppress 1h\n}\n"};
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SESRULES_SOURCE_DIR) + "/stdrules")) {
+    if (entry.path().extension() == ".rules") texts.push_back(testing::read_text(entry.path().string()));
+  }
+  check_all_first_chars<g::string_lit, g::raw_string, g::number, g::kw_true, g::kw_false, g::kw_null, g::literal,
+                        g::kw_input, g::set_empty, g::paren, g::set_lit, g::array_lit, g::member_op, g::index_op,
+                        g::call_op, g::some_stmt, g::every_stmt, g::not_stmt, g::meta_section, g::when_section,
+                        g::output_section, g::by_section, g::within_section, g::ordered_section,
+                        g::unordered_section, g::threshold_section, g::until_section, g::suppress_section>(texts);
+}
+
 TEST_CASE("keywords are names only when followed by identifier characters") {
   Parsed ok = parse_text("package t\nalert x {\n  when { input.asx == in_1; not nulls in [truex] }\n}\n");
   CHECK(ok.diagnostics.items().empty());
