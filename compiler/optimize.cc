@@ -146,7 +146,15 @@ void normalize(EventConstraint& c) {
   if (c.size() > kMaxPairs) c = any_event();
 }
 
+bool is_any_event(const EventConstraint& c) { return c.size() == 1 && c[0].source.empty() && c[0].name.empty(); }
+
 EventConstraint conjoin(const EventConstraint& a, const EventConstraint& b) {
+  // Most conditions say nothing about the event: `any event` leaves the other side.
+  if (is_any_event(a) || is_any_event(b)) {
+    EventConstraint out = is_any_event(a) ? b : a;
+    normalize(out);
+    return out;
+  }
   EventConstraint out;
   for (const EventPair& x : a) {
     for (const EventPair& y : b) {
@@ -264,24 +272,14 @@ void hide_locals(const Stmt& s, ModuleFoldScope& scope) {
   for (const Stmt& inner : s.body) hide_locals(inner, scope);
 }
 
-bool is_any_event(const EventConstraint& c) { return c.size() == 1 && c[0].source.empty() && c[0].name.empty(); }
-
 EventConstraint Analyzer::body(const std::vector<const Stmt*>& stmts, const ModuleFoldScope& outer, int depth) {
   ModuleFoldScope scope = outer;
   for (const Stmt* s : stmts) hide_locals(*s, scope);
   EventConstraint out = any_event();
   for (const Stmt* s : stmts) {
     std::optional<EventConstraint> next = statement(*s, scope, depth);
-    // Shortcuts for conjoin's common cases (most conditions say nothing about
-    // the event; the first one that does is taken as it is). `out` is always
-    // normalized, as conjoin leaves it.
-    if (!next || is_any_event(*next)) continue;
-    if (is_any_event(out)) {
-      out = std::move(*next);
-      normalize(out);
-    } else {
-      out = conjoin(out, *next);
-    }
+    if (!next) continue;  // any event
+    out = conjoin(out, *next);
     if (out.empty()) break;
   }
   return out;
